@@ -1,0 +1,265 @@
+"""Multilingual word lists: sentiment cues and the urgency rubric's reasons.
+
+Entries are regular-expression fragments matched at the start of a word on "folded" text
+(lower case, accents and diacritics removed, final sigma normalised), so "dezamăgit",
+"dezamagit" and "DEZAMĂGIT" all hit the same entry. An entry matches as a prefix unless it
+ends in \\b. Languages covered: en, es, fr, de, it, pt, ro, el, ru (the urgency lists), the
+same plus a little ar/hi for sentiment. Lists are short on purpose: they carry reasons staff
+can read, while the learned models carry the bulk of the judgement.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_WORD_RE = re.compile(r"\w+", re.UNICODE)
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip diacritics (ă->a, é->e, ά->α, ё->е) and normalise final sigma."""
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return stripped.replace("ς", "σ")
+
+
+SENTIMENT_WORDS: dict[str, tuple[str, ...]] = {
+    "positive": (
+        # en
+        "love", "great", "awesome", "amazing", "excellent", "perfect", "best\\b", "good\\b",
+        "nice\\b", "happy", "glad", "wonderful", "fantastic", "brilliant", "recommend", "enjoy",
+        "cool\\b", "yay", "beautiful", "impressed", "helpful", "fast\\b", "smooth", "favorite",
+        # es / pt / it / fr / de
+        "genial", "excelente", "perfect", "buen", "bien\\b", "encanta", "feliz", "gracias",
+        "maravill", "increible", "bom\\b", "boa\\b", "otimo", "adoro", "amei", "obrigad",
+        "ottim", "bell", "grazie", "felice", "fantastic", "bravo", "super\\b", "genia",
+        "merci", "magnifique", "heureu", "content", "formidable", "top\\b", "gut\\b", "toll",
+        "danke", "klasse", "prima\\b", "wunderbar", "schon\\b", "freu", "liebe",
+        # ro / el / ru
+        "multumesc", "multumim", "minunat", "excelent", "bun\\b", "buna\\b", "frumos", "recomand",
+        "fericit", "super", "ευχαριστ", "τελει", "υπεροχ", "καλο", "καλη", "τελεια", "αγαπ",
+        "εξαιρετικ", "спасибо", "отличн", "прекрасн", "хорош", "супер", "люблю", "рад\\b",
+        "класс", "благодар", "рекомендую",
+        # ar / hi (romanised and native, a handful)
+        "شكرا", "رائع", "جميل", "ممتاز", "احب", "धन्यवाद", "बढ़िया", "अच्छा", "shukriya", "accha",
+    ),
+    "negative": (
+        # en
+        "hate", "worst", "terrible", "awful", "horrible", "bad\\b", "poor\\b", "sucks", "suck\\b",
+        "disappoint", "angry", "annoy", "frustrat", "useless", "ridiculous", "pathetic",
+        "unacceptable", "rude", "broken", "fail", "delay", "late\\b", "cancel", "lost\\b",
+        "never\\b", "waste", "disgust", "sad\\b", "scam", "shit", "fuck", "wtf", "stuck",
+        # es / pt / it / fr / de
+        "malo", "mala\\b", "peor", "horribl", "terribl", "odio", "asco", "verguenza",
+        "decepcion", "triste", "pesim", "ruim", "pessim", "lixo", "raiva", "merda", "odeio",
+        "schifo", "vergogna", "delus", "orribil", "peggio", "cazzo", "triste", "nul\\b",
+        "nulle", "honte", "decu", "deception", "merde", "horreur", "naze", "schlecht",
+        "scheiss", "mist\\b", "enttausch", "arger", "katastroph", "schrecklich", "nervig",
+        # ro / el / ru
+        "dezamagi", "groaznic", "oribil", "nasol", "rusine", "jalnic", "teapa", "prost",
+        "suparat", "nemultumit", "bataie de joc", "απαραδεκτ", "απογοητευ", "χαλια", "αισχο",
+        "ντροπη", "θυμωμεν", "κακο", "κακη", "ужасн", "отвратительн", "плох", "кошмар",
+        "позор", "разочарова", "бесит", "хуже", "обман",
+        # ar / hi
+        "سيء", "سيئ", "اسوأ", "زفت", "खराब", "बेकार", "bakwas", "ghatiya",
+    ),
+    "negation": (
+        "not\\b", "no\\b", "never\\b", "dont\\b", "don't", "doesn", "didn", "isn", "wasn", "can't",
+        "cant\\b", "won't", "nothing", "nobody", "no\\b", "nunca", "nada", "ni\\b", "nao\\b",
+        "non\\b", "mai\\b", "pas\\b", "jamais", "rien", "nicht", "kein", "nie\\b", "niemals",
+        "nu\\b", "niciodata", "deloc", "δεν\\b", "μην\\b", "ποτε", "не\\b", "нет\\b", "никогда",
+        "ни\\b", "لا\\b", "नहीं",
+    ),
+    "complaint": (
+        "still\\b", "again\\b", "waiting", "refund", "broken", "doesn't work", "not working",
+        "no response", "customer service", "help\\b", "issue", "problem", "fix\\b", "why\\b",
+        "todavia", "sigue", "problema", "reclam", "ainda", "ancora", "toujours", "probleme",
+        "immer noch", "problem", "beschwer", "inca\\b", "problema", "reclamati", "ακομα",
+        "προβλημα", "παραπον", "до сих пор", "проблем", "жалоб",
+    ),
+    "thanks": (
+        "thank", "thx", "gracias", "obrigad", "grazie", "merci", "danke", "multumesc",
+        "ευχαριστ", "спасибо", "شكرا", "धन्यवाद",
+    ),
+    "sarcasm": (
+        "#sarcasm", "#sarcasmo", "#sarcasme", "#sarkasmus", "#sarcasmo", "#ironia", "#ironie",
+        "yeah right", "thanks a lot", "just great", "just what i needed", "oh great", "love how",
+        "love waiting", "love it when", "so glad", "great job", "gracias por nada",
+        "merci pour rien", "danke fur nichts", "multumesc frumos pentru nimic", "/s\\b",
+        "ну спасибо", "спасибо за ничего", "ευχαριστω πολυ για τιποτα",
+    ),
+}
+
+# code -> (English reason shown to staff, level, entries)
+URGENCY_REASONS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "safety": ("safety risk", "critical", (
+        "fire\\b", "caught fire", "on fire", "smoke", "explod", "injur", "hurt\\b", "burn",
+        "poison", "allergic reaction", "anaphyla", "hospital", "ambulance", "chok", "electric shock",
+        "electrocut", "gas leak", "unsafe", "dangerous", "overheat", "carbon monoxide", "bleeding",
+        "incendio", "humo", "herid", "intoxica", "peligro", "alergi", "quemad", "fuga de gas",
+        "incendie", "fumee", "blesse", "danger", "hopital", "brule", "fuite de gaz",
+        "brand\\b", "feuer", "rauch", "verletz", "vergift", "gefahr", "gefahrlich", "krankenhaus",
+        "fuoco", "fumo", "ferit", "pericol", "ospedale", "fuga di gas", "incendi",
+        "fogo", "fumaca", "ferid", "perigo", "vazamento de gas",
+        "incendiu", "foc\\b", "fum\\b", "ranit", "intoxic", "pericul", "spital", "ambulant",
+        "scurgere de gaz", "electrocut", "s-a aprins", "explodat",
+        "φωτια", "καπνο", "τραυματ", "δηλητηρ", "κινδυν", "επικινδυν", "νοσοκομει",
+        "ασθενοφορ", "εκρηξ", "διαρροη αεριου", "καηκε",
+        "пожар", "загорел", "дым", "ранен", "травм", "отравл", "опасн", "больниц", "скорая",
+        "взорвал", "утечка газа", "ударило током",
+    )),
+    "account_security": ("account security", "critical", (
+        "hacked", "hacker", "account (?:was )?(?:taken over|compromised|stolen)",
+        "someone (?:logged|got) into my account", "changed my password", "password (?:was )?changed",
+        "unauthori[sz]ed (?:login|access)", "locked me out of my", "2fa", "two-factor",
+        "hackead", "hackearon", "me robaron la cuenta", "cuenta robada", "acceso no autorizado",
+        "pirate", "compte pirate", "gehackt", "konto gehackt", "hackerat", "account violat",
+        "conta invadida", "invadiram", "contul (?:meu )?a fost spart", "mi-au spart", "spart contul",
+        "χακαρ", "παραβιασ", "взлом", "украли аккаунт", "угнали аккаунт",
+    )),
+    "fraud": ("fraud", "critical", (
+        "fraud", "scam", "unauthori[sz]ed (?:charge|transaction|payment)", "stolen card",
+        "phishing", "identity theft", "i did not make", "i didn't make",
+        "fraude", "estafa", "cargo no autorizado", "suplantacion", "arnaque", "escroquerie",
+        "betrug", "betruger", "frode", "truffa", "golpe\\b", "frauda", "inselatori", "teapa",
+        "tranzactie neautorizata", "απατη", "απατεων", "мошенн", "развод\\b", "кража",
+    )),
+    "data_exposure": ("personal data exposed", "critical", (
+        "data (?:leak|breach)", "leaked", "my personal (?:data|information|details)",
+        "someone else'?s (?:order|account|data|details)", "gdpr", "exposed my",
+        "filtracion", "datos personales", "fuite de donnees", "donnees personnelles", "rgpd",
+        "datenleck", "datenschutz", "personliche daten", "dsgvo", "dati personali", "fuga di dati",
+        "vazamento de dados", "dados pessoais", "lgpd", "date personale", "datele mele",
+        "scurgere de date", "προσωπικα δεδομενα", "διαρροη δεδομενων", "утечк", "персональные данные",
+        "мои данные",
+    )),
+    "outage": ("service outage", "high", (
+        "outage", "down\\b", "not working", "doesn'?t work", "isn'?t working", "stopped working",
+        "won'?t (?:load|work|connect|open)", "can'?t (?:log ?in|login|sign in|access|connect)",
+        "cannot (?:log ?in|login|access|connect)", "locked out", "error\\b", "crash", "no internet",
+        "no signal", "no service", "no power", "offline",
+        "no funciona", "caido", "caida", "sin servicio", "sin internet", "sin luz", "no puedo entrar",
+        "no carga", "ne marche pas", "ne fonctionne pas", "en panne", "panne", "erreur",
+        "impossible de me connecter", "plus de connexion", "funktioniert nicht", "geht nicht",
+        "storung", "ausfall", "fehler", "kein internet", "kein netz", "non funziona", "guasto",
+        "disservizio", "errore", "non va\\b", "nao funciona", "fora do ar", "caiu\\b", "erro\\b",
+        "sem internet", "sem sinal", "nu functioneaza", "nu merge", "pana\\b", "eroare",
+        "cazut", "fara internet", "fara semnal", "nu pot intra", "nu ma pot conecta",
+        "δεν λειτουργ", "δεν δουλευ", "βλαβη", "σφαλμα", "επεσε", "χωρισ ιντερνετ",
+        "δεν μπορω να συνδεθ", "не работает", "не работают", "сбой", "ошибк", "упал", "лежит",
+        "нет интернета", "нет связи", "не могу войти", "не грузится",
+    )),
+    "money_lost": ("money lost", "high", (
+        "charged (?:me )?twice", "double charged", "charged double", "overcharg", "refund",
+        "took my money", "lost my money", "money back", "charged (?:me )?for", "stole my money",
+        "cobrado dos veces", "me cobraron", "reembolso", "devolucion", "devuelvan mi dinero",
+        "debite deux fois", "rembours", "preleve", "doppelt abgebucht", "erstattung",
+        "ruckerstattung", "abgebucht", "geld zuruck", "addebitat", "rimborso", "soldi indietro",
+        "cobrado duas vezes", "estorno", "cobranca indevida", "dinheiro de volta",
+        "taxat de doua ori", "retras de doua ori", "rambursa", "banii inapoi", "mi-au luat banii",
+        "banii mei", "χρεωθηκα δυο φορεσ", "διπλη χρεωση", "επιστροφη χρηματων", "τα λεφτα μου",
+        "списали дважды", "двойное списание", "возврат денег", "верните деньги", "списали деньги",
+        "мои деньги",
+    )),
+    "time_bound": ("time-bound", "high", (
+        "urgent", "asap", "right now", "immediately", "stranded", "missed my flight",
+        "flight (?:is )?(?:today|tonight|in \\d)", "due today", "deadline", "boarding",
+        "in \\d+ (?:hours?|hrs?|minutes?|mins?)", "leaving tomorrow", "my flight",
+        "urgente", "cuanto antes", "varado", "vuelo (?:es )?(?:hoy|en \\d)", "vence hoy",
+        "d'urgence", "tout de suite", "bloque a", "mon vol", "vol (?:est )?(?:aujourd'hui|ce soir)",
+        "dringend", "sofort", "gestrandet", "mein flug", "flug (?:ist )?heute", "subito",
+        "bloccat", "il mio volo", "volo (?:e )?oggi", "imediat", "blocat", "zborul meu",
+        "zborul (?:este )?azi", "scadent azi", "azi expira", "επειγ", "αμεσωσ", "εγκλωβισ",
+        "η πτηση μου", "срочно", "немедленно", "застрял", "мой рейс", "рейс сегодня",
+    )),
+    "cancel_threat": ("threat to cancel", "high", (
+        "cancel(?:ling|ing)? my (?:subscription|account|contract|membership|order|service)",
+        "switching to", "switch to", "close my account", "unsubscrib", "take my business elsewhere",
+        "i'?m leaving", "leaving you", "never (?:again|buying|flying|using)",
+        "cancelar mi", "darme de baja", "me doy de baja", "me cambio a", "resilier",
+        "je resilie", "me desabonner", "changer d'operateur", "kundig", "ich wechsle",
+        "disdett", "disdire", "cambio operatore", "cancelar (?:minha|o meu|meu)", "vou trocar",
+        "reziliez", "rezilier", "anulez abonamentul", "schimb furnizorul", "ma mut la",
+        "ακυρωνω", "διακοπη συνδρομησ", "αλλαζω εταιρεια", "φευγω απο",
+        "расторгн", "отключусь", "перейду к", "уйду к", "отпишусь", "откажусь от",
+    )),
+    "legal_threat": ("legal threat", "high", (
+        "lawyer", "attorney", "sue\\b", "suing", "lawsuit", "legal action", "court\\b",
+        "small claims", "ombudsman", "consumer protection", "trading standards", "bbb\\b",
+        "abogado", "demanda", "denunci", "tribunal", "avocat", "plainte", "proces\\b",
+        "anwalt", "klage", "verklag", "gericht", "verbraucherzentrale", "avvocat", "querela",
+        "advogad", "processar", "procon", "dau in judecata", "instanta", "anpc",
+        "protectia consumatorului", "δικηγορ", "μηνυσ", "δικαστηρι", "αγωγη", "юрист",
+        "адвокат", "в суд", "прокуратур", "роспотребнадзор", "претензи",
+    )),
+    "repeat_contact": ("repeated contact", "high", (
+        "(?:second|third|fourth|fifth|\\d+(?:st|nd|rd|th)) time", "\\d+ times", "still no (?:reply|answer|response)",
+        "no one (?:answers|replies|responds)", "nobody (?:answers|replies|responds)",
+        "still waiting for (?:a )?(?:reply|answer|response)", "ignoring me", "no reply",
+        "por (?:tercera|segunda) vez", "nadie responde", "sin respuesta", "personne ne repond",
+        "toujours pas de reponse", "niemand antwortet", "keine antwort", "nessuno risponde",
+        "ninguem responde", "nimeni nu raspunde", "niciun raspuns", "a treia oara",
+        "κανεισ δεν απαντα", "καμια απαντηση", "никто не отвечает", "нет ответа", "третий раз",
+    )),
+}
+
+QUESTION_WORDS = (
+    "how\\b", "when\\b", "where\\b", "why\\b", "can you", "could you", "is there", "do you",
+    "como\\b", "cuando", "donde", "por que", "comment\\b", "quand", "pourquoi", "wie\\b",
+    "wann", "warum", "come\\b", "quando", "perche", "cum\\b", "cand\\b", "de ce", "πωσ",
+    "ποτε", "γιατι", "как\\b", "когда", "почему", "где\\b",
+)
+
+
+def _compile(entries: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("(?<!\\w)(?:" + "|".join(fold(e) for e in entries) + ")")
+
+
+@lru_cache(maxsize=1)
+def _sentiment_patterns() -> dict[str, re.Pattern[str]]:
+    return {name: _compile(entries) for name, entries in SENTIMENT_WORDS.items()}
+
+
+@lru_cache(maxsize=1)
+def _reason_patterns() -> dict[str, re.Pattern[str]]:
+    return {code: _compile(entries) for code, (_, _, entries) in URGENCY_REASONS.items()}
+
+
+@lru_cache(maxsize=1)
+def _question_pattern() -> re.Pattern[str]:
+    return _compile(QUESTION_WORDS)
+
+
+def sentiment_counts(folded: str) -> dict[str, float]:
+    """Counts of lexicon hits; a positive word right after a negation counts as negative."""
+    pats = _sentiment_patterns()
+    counts = {name: 0.0 for name in ("positive", "negative", "negation", "complaint", "thanks")}
+    negated_until = -1
+    for i, match in enumerate(_WORD_RE.finditer(folded)):
+        word = match.group()
+        if pats["negation"].match(word):
+            counts["negation"] += 1
+            negated_until = i + 3
+        elif pats["positive"].match(word):
+            counts["negative" if i <= negated_until else "positive"] += 1
+        elif pats["negative"].match(word):
+            counts["negative"] += 1
+    counts["complaint"] = float(len(pats["complaint"].findall(folded)))
+    counts["thanks"] = float(len(pats["thanks"].findall(folded)))
+    return counts
+
+
+def has_sarcasm(folded: str) -> bool:
+    """True when the text carries an explicit sarcasm marker (#sarcasm, "yeah right", ...)."""
+    return bool(_sentiment_patterns()["sarcasm"].search(folded))
+
+
+def is_question(text: str, folded: str) -> bool:
+    """A question mark or a leading question word in any covered language."""
+    return "?" in text or "¿" in text or bool(_question_pattern().match(folded.lstrip("@ ")))
+
+
+def urgency_reasons(folded: str) -> list[str]:
+    """The reason codes whose word lists hit the folded text, in the rubric's order."""
+    return [code for code, pat in _reason_patterns().items() if pat.search(folded)]

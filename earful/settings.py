@@ -1,0 +1,351 @@
+"""Settings: a typed schema loaded from settings.toml (+ settings.local.toml), validated at start-up.
+
+Where: `EARFUL_SETTINGS` (a path) or ./settings.toml. An optional settings.local.toml beside it
+overrides keys; arrays such as [[sources]] are replaced, not merged. Secrets never live in these
+files: settings name the environment variables that hold them.
+
+The schema below is the single list of what the code reads; tests/unit/test_settings_documented.py
+fails when a field here is missing from settings.toml.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+PLATFORMS = ("x", "reddit", "mastodon", "bluesky")
+URGENCIES = ("critical", "high", "normal", "low")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class SettingsError(ValueError):
+    """An invalid or missing setting; the message names the key or variable."""
+
+
+@dataclass
+class AppSettings:
+    instance_path: str = "instance"
+    public_url: str = "http://127.0.0.1:5000"
+    secret_key_env: str = "EARFUL_SECRET_KEY"
+    log_level: str = "INFO"
+
+
+@dataclass
+class ServerSettings:
+    host: str = "127.0.0.1"
+    port: int = 5000
+    scheduler: bool = True
+
+
+@dataclass
+class DatabaseSettings:
+    url: str = ""
+    url_env: str = "EARFUL_DATABASE_URL"
+    sqlite_busy_timeout_ms: int = 5000
+    echo: bool = False
+
+
+@dataclass
+class BrandSettings:
+    name: str = "Lumen Mobile"
+    contact_url: str = "https://example.com/contact"
+    status_page_title: str = "Service status"
+
+
+@dataclass
+class AccountSettings:
+    platform: str = ""
+    handle: str = ""
+    base_url: str = ""
+    credentials: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class SourceSettings:
+    name: str = ""
+    platform: str = ""
+    account: str = ""
+    interval_seconds: int = 120
+    base_url: str = ""
+    queries: list[str] = field(default_factory=list)
+    subreddits: list[str] = field(default_factory=list)
+    hashtags: list[str] = field(default_factory=list)
+    mentions: bool = True
+    credentials: dict[str, str] = field(default_factory=dict)
+    daily_request_budget: int = 0
+    monthly_request_budget: int = 0
+
+
+@dataclass
+class DemoSettings:
+    enabled: str = "auto"
+    speed: float = 1.0
+    backfill_days: int = 14
+    interval_seconds: int = 2
+
+
+@dataclass
+class ClassifierSettings:
+    languages: list[str] = field(default_factory=lambda: [
+        "en", "es", "fr", "de", "it", "pt", "ro", "el", "ru", "ar", "hi"])
+    mode: str = "fast"
+    model_dir: str = ""
+    batch_size: int = 256
+
+
+@dataclass
+class CalendarSettings:
+    timezone: str = "UTC"
+    hours: dict[str, str] = field(default_factory=lambda: {
+        "mon": "09:00-17:00", "tue": "09:00-17:00", "wed": "09:00-17:00",
+        "thu": "09:00-17:00", "fri": "09:00-17:00"})
+    holidays: list[str] = field(default_factory=list)
+    holidays_ical: str = ""
+
+
+@dataclass
+class SlaSettings:
+    first_response_minutes: dict[str, int] = field(default_factory=lambda: {
+        "critical": 30, "high": 60, "normal": 240, "low": 1440})
+    resolution_minutes: dict[str, int] = field(default_factory=lambda: {
+        "critical": 240, "high": 480, "normal": 1440, "low": 4320})
+
+
+@dataclass
+class ListenerSettings:
+    max_backoff_seconds: int = 900
+    misfire_grace_seconds: int = 60
+    max_text_chars: int = 10000
+
+
+@dataclass
+class SmtpSettings:
+    host: str = "127.0.0.1"
+    port: int = 25
+    starttls: bool = False
+    username_env: str = ""
+    password_env: str = ""
+    sender: str = "earful@localhost"
+
+
+@dataclass
+class AlertDefaults:
+    recipients: list[str] = field(default_factory=list)
+    window_minutes: int = 15
+    baseline_days: int = 14
+    min_count: int = 10
+    factor: float = 3.0
+
+
+@dataclass
+class Settings:
+    app: AppSettings = field(default_factory=AppSettings)
+    server: ServerSettings = field(default_factory=ServerSettings)
+    database: DatabaseSettings = field(default_factory=DatabaseSettings)
+    brand: BrandSettings = field(default_factory=BrandSettings)
+    accounts: list[AccountSettings] = field(default_factory=list)
+    sources: list[SourceSettings] = field(default_factory=list)
+    demo: DemoSettings = field(default_factory=DemoSettings)
+    classifier: ClassifierSettings = field(default_factory=ClassifierSettings)
+    calendar: CalendarSettings = field(default_factory=CalendarSettings)
+    sla: SlaSettings = field(default_factory=SlaSettings)
+    listener: ListenerSettings = field(default_factory=ListenerSettings)
+    smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    alerts: AlertDefaults = field(default_factory=AlertDefaults)
+    # Where the settings came from: relative paths (instance_path) resolve against it.
+    base_dir: Path = field(default_factory=Path.cwd, metadata={"internal": True})
+
+    @property
+    def instance_dir(self) -> Path:
+        path = Path(self.app.instance_path)
+        return path if path.is_absolute() else self.base_dir / path
+
+    @property
+    def database_url(self) -> str:
+        """The SQLAlchemy URL: the env variable wins, then [database].url, then instance SQLite."""
+        from_env = os.environ.get(self.database.url_env, "") if self.database.url_env else ""
+        if from_env:
+            return from_env
+        if self.database.url:
+            return self.database.url
+        return f"sqlite:///{self.instance_dir / 'earful.db'}"
+
+    @property
+    def demo_active(self) -> bool:
+        """The demo source runs when asked to, or by default when no sources are configured."""
+        if self.demo.enabled == "auto":
+            return not self.sources
+        return self.demo.enabled == "on"
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading
+
+
+def settings_path() -> Path:
+    """The settings file: $EARFUL_SETTINGS, else ./settings.toml."""
+    return Path(os.environ.get("EARFUL_SETTINGS") or "settings.toml").resolve()
+
+
+def load_settings(path: Path | None = None, overrides: dict[str, Any] | None = None) -> Settings:
+    """Load, merge and validate settings; raise SettingsError naming the bad key."""
+    path = path or settings_path()
+    raw: dict[str, Any] = {}
+    if path.exists():
+        raw = _read_toml(path)
+        local = path.with_name("settings.local.toml")
+        if local.exists():
+            raw = merge(raw, _read_toml(local))
+    elif "EARFUL_SETTINGS" in os.environ:
+        raise SettingsError(f"EARFUL_SETTINGS points to {path}, which does not exist")
+    if overrides:
+        raw = merge(raw, overrides)
+    settings = build(Settings, raw, "")
+    settings.base_dir = path.parent
+    validate(settings)
+    return settings
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path}: not valid TOML: {exc}") from exc
+
+
+def merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """Tables merge key by key; anything else (arrays included) is replaced."""
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def build(cls: type, raw: Any, where: str) -> Any:
+    """Turn a TOML table into the dataclass `cls`, type-checking every key."""
+    if not isinstance(raw, dict):
+        raise SettingsError(f"settings: [{where}] must be a table")
+    hints = typing.get_type_hints(cls)
+    known = {f.name: f for f in dataclasses.fields(cls) if not f.metadata.get("internal")}
+    for key in raw:
+        if key not in known:
+            raise SettingsError(f"settings: unknown key {_join(where, key)}")
+    values = {key: _convert(hints[key], value, _join(where, key)) for key, value in raw.items()}
+    return cls(**values)
+
+
+def _convert(hint: Any, value: Any, where: str) -> Any:
+    origin = typing.get_origin(hint)
+    if dataclasses.is_dataclass(hint):
+        return build(hint, value, where)
+    if origin is list:
+        (item,) = typing.get_args(hint)
+        if not isinstance(value, list):
+            raise SettingsError(f"settings: {where} must be an array")
+        return [_convert(item, v, f"{where}[{i}]") for i, v in enumerate(value)]
+    if origin is dict:
+        _, item = typing.get_args(hint)
+        if not isinstance(value, dict):
+            raise SettingsError(f"settings: {where} must be a table")
+        return {str(k): _convert(item, v, _join(where, k)) for k, v in value.items()}
+    if origin in (typing.Union, types.UnionType):
+        return value
+    if hint is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if hint is int and isinstance(value, bool) or not isinstance(value, hint):
+        raise SettingsError(
+            f"settings: {where} must be {hint.__name__}, got {type(value).__name__} {value!r}")
+    return value
+
+
+def _join(where: str, key: str) -> str:
+    return f"{where}.{key}" if where else key
+
+
+# ---------------------------------------------------------------------------------------------
+# Validation beyond types
+
+
+def validate(settings: Settings) -> None:
+    """Check values that types alone cannot; raise SettingsError naming the key."""
+    _check(settings.server.port in range(1, 65536), "server.port must be 1-65535")
+    _check(settings.demo.enabled in ("auto", "on", "off"), "demo.enabled must be auto, on or off")
+    _check(settings.demo.speed > 0, "demo.speed must be positive")
+    _check(settings.classifier.mode in ("fast", "accurate"),
+           "classifier.mode must be fast or accurate")
+    _check(settings.app.log_level.upper() in ("DEBUG", "INFO", "WARNING", "ERROR"),
+           "app.log_level must be DEBUG, INFO, WARNING or ERROR")
+    names: set[str] = set()
+    for i, source in enumerate(settings.sources):
+        where = f"sources[{i}]"
+        _check(bool(source.name), f"{where}.name is required")
+        _check(source.name not in names, f"{where}.name {source.name!r} is used twice")
+        _check(source.name != "demo", f"{where}.name 'demo' is reserved for the demo source")
+        names.add(source.name)
+        _check(source.platform in PLATFORMS,
+               f"{where}.platform must be one of {', '.join(PLATFORMS)}")
+        _check(source.interval_seconds >= 5, f"{where}.interval_seconds must be at least 5")
+    for i, account in enumerate(settings.accounts):
+        _check(account.platform in PLATFORMS,
+               f"accounts[{i}].platform must be one of {', '.join(PLATFORMS)}")
+        _check(bool(account.handle), f"accounts[{i}].handle is required")
+    for day, span in settings.calendar.hours.items():
+        _check(day in WEEKDAYS, f"calendar.hours.{day}: days are {', '.join(WEEKDAYS)}")
+        _check(_is_span(span), f"calendar.hours.{day} must look like '09:00-17:00'")
+    for table in ("first_response_minutes", "resolution_minutes"):
+        targets = getattr(settings.sla, table)
+        for urgency in URGENCIES:
+            _check(urgency in targets and targets[urgency] > 0,
+                   f"sla.{table}.{urgency} must be a positive number of minutes")
+    try:
+        import zoneinfo
+
+        zoneinfo.ZoneInfo(settings.calendar.timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise SettingsError(f"settings: calendar.timezone {settings.calendar.timezone!r} "
+                            "is not a known time zone") from exc
+
+
+def _is_span(span: str) -> bool:
+    try:
+        start, end = span.split("-")
+        return _minutes(start) < _minutes(end)
+    except ValueError:
+        return False
+
+
+def _minutes(hhmm: str) -> int:
+    hours, minutes = hhmm.strip().split(":")
+    value = int(hours) * 60 + int(minutes)
+    if not 0 <= value <= 24 * 60:
+        raise ValueError(hhmm)
+    return value
+
+
+def _check(ok: bool, message: str) -> None:
+    if not ok:
+        raise SettingsError(f"settings: {message}")
+
+
+def check_credentials(settings: Settings, environ: typing.Mapping[str, str] | None = None) -> None:
+    """Every credential variable named by a source or account must be set (start-up check)."""
+    environ = os.environ if environ is None else environ
+    entries = [(f"sources[{i}] ({s.name})", s.credentials) for i, s in enumerate(settings.sources)]
+    entries += [(f"accounts[{i}] ({a.handle})", a.credentials)
+                for i, a in enumerate(settings.accounts)]
+    for where, credentials in entries:
+        for name, variable in credentials.items():
+            if not environ.get(variable):
+                raise SettingsError(
+                    f"settings: {where}.credentials.{name} names the environment variable "
+                    f"{variable}, which is not set")

@@ -1,0 +1,82 @@
+"""What every platform adapter offers, and the project's own errors for what goes wrong.
+
+One module per platform serves both reading (the listener) and posting (the responder). Adapters
+return the project's own dataclasses, never library objects, and turn library errors into
+`RateLimited` / `PlatformError`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from earful.settings import AccountSettings, SourceSettings
+from listener.records import MentionRecord
+
+
+class PlatformError(Exception):
+    """A platform call failed. `retryable` errors (5xx, network) are retried with backoff."""
+
+    def __init__(self, message: str, *, retryable: bool = True) -> None:
+        super().__init__(message)
+        self.retryable = retryable
+
+
+class AuthError(PlatformError):
+    """Credentials were refused or expired: retrying will not help until someone fixes them."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, retryable=False)
+
+
+class RateLimited(PlatformError):
+    """The platform asked us to wait until `reset_at` (UTC)."""
+
+    def __init__(self, reset_at: datetime, message: str = "rate limited") -> None:
+        super().__init__(f"{message} until {reset_at.isoformat()}", retryable=True)
+        self.reset_at = reset_at
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """One poll's worth of mentions and the cursor that covers exactly them.
+
+    When the platform rate-limits part-way through pagination, the adapter returns what it got
+    with a cursor that resumes from there and `rate_limited_until` set.
+    """
+
+    records: list[MentionRecord]
+    cursor: Any
+    requests: int = 1
+    rate_limited_until: datetime | None = None
+    skipped: list[str] = field(default_factory=list)  # malformed items, logged and left out
+
+
+@dataclass(frozen=True)
+class PostRef:
+    platform: str
+    external_id: str
+    url: str = ""
+
+
+class Reader(Protocol):
+    def fetch_mentions(self, source: SourceSettings, cursor: Any) -> FetchResult: ...
+
+    def get_post(self, external_id: str) -> MentionRecord | None:
+        """Re-fetch a post; None when it was deleted."""
+        ...
+
+
+class Publisher(Protocol):
+    def post(self, account: AccountSettings, text: str, reply_to: str | None = None) -> PostRef:
+        ...
+
+    def find_own_post(self, account: AccountSettings, reply_to: str | None,
+                      text: str) -> PostRef | None:
+        """Has this account already posted this text (in reply to `reply_to`)? For exactly-once."""
+        ...
+
+
+class Adapter(Reader, Publisher, Protocol):
+    platform: str

@@ -1,0 +1,104 @@
+"""The project's own normalised records: what every adapter returns, whatever the platform.
+
+Mentions are hostile input written by strangers: `clean_text` and `MentionRecord.validated`
+make every field safe to store (no invalid Unicode, no control characters, bounded sizes);
+escaping for HTML is the console's job at render time.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from earful.clock import as_utc
+
+MAX_ID_CHARS = 200
+MAX_HANDLE_CHARS = 200
+MAX_NAME_CHARS = 300
+MAX_URL_CHARS = 1000
+# Keep newlines and tabs; drop other C0/C1 controls, which can corrupt logs and terminals.
+_CONTROL = {c for c in range(0x20) if c not in (0x09, 0x0A)} | {0x7F} | set(range(0x80, 0xA0))
+_STRIP = dict.fromkeys(_CONTROL) | {0x202E: None, 0x202D: None}  # no bidi overrides either
+
+
+class InvalidRecord(ValueError):
+    """A record that cannot be stored; the item is skipped and logged, the rest go on."""
+
+
+def clean_text(value: object, limit: int) -> str:
+    """Valid Unicode (NFC), no control characters, at most `limit` characters."""
+    if value is None:
+        return ""
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", errors="replace")
+    text = str(value)
+    # Lone surrogates (from broken JSON escapes) cannot be encoded: replace them.
+    text = text.encode("utf-8", errors="replace").decode("utf-8")
+    text = unicodedata.normalize("NFC", text).translate(_STRIP)
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return text
+
+
+@dataclass(frozen=True)
+class AuthorRecord:
+    external_id: str
+    handle: str = ""
+    display_name: str = ""
+    followers: int | None = None
+    verified: bool = False
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class MentionRecord:
+    platform: str
+    external_id: str
+    text: str
+    created_at: datetime
+    url: str = ""
+    author: AuthorRecord | None = None
+    conversation_id: str | None = None
+    parent_external_id: str | None = None
+    lang: str | None = None  # the platform's own language hint, if any
+    raw: dict[str, Any] | None = None
+    is_own: bool = False  # posted by one of the brand's accounts: our side of a thread
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def validated(self, max_text_chars: int = 10000) -> MentionRecord:
+        """A safe copy of this record, or InvalidRecord saying what is wrong."""
+        external_id = clean_text(self.external_id, MAX_ID_CHARS).strip()
+        if not external_id:
+            raise InvalidRecord("missing external id")
+        if not isinstance(self.created_at, datetime):
+            raise InvalidRecord(f"{external_id}: created_at is not a datetime")
+        url = clean_text(self.url, MAX_URL_CHARS)
+        if url and not url.startswith(("https://", "http://")):
+            url = ""  # never store a javascript: or data: link from a stranger
+        author = self.author
+        if author is not None:
+            author_id = clean_text(author.external_id, MAX_ID_CHARS).strip()
+            followers = author.followers
+            if not isinstance(followers, int) or isinstance(followers, bool) or followers < 0:
+                followers = None
+            author = AuthorRecord(
+                external_id=author_id or "unknown",
+                handle=clean_text(author.handle, MAX_HANDLE_CHARS),
+                display_name=clean_text(author.display_name, MAX_NAME_CHARS),
+                followers=followers,
+                verified=bool(author.verified),
+                language=clean_text(author.language, 8) or None,
+            )
+        return replace(
+            self,
+            external_id=external_id,
+            text=clean_text(self.text, max_text_chars),
+            created_at=as_utc(self.created_at),
+            url=url,
+            author=author,
+            conversation_id=clean_text(self.conversation_id, MAX_ID_CHARS) or None,
+            parent_external_id=clean_text(self.parent_external_id, MAX_ID_CHARS) or None,
+            lang=clean_text(self.lang, 8).lower() or None,
+        )

@@ -1,0 +1,37 @@
+"""The composition root: the Flask console, the CLI and the scheduler wiring. Nothing imports web/."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from earful.runtime import Runtime
+from earful.settings import Settings
+
+
+def create_app(settings: Settings | None = None, rt: Runtime | None = None,
+               config: dict[str, Any] | None = None) -> Flask:
+    """Build the console. Tests pass settings (or a ready runtime) and config overrides."""
+    from web import auth, db, inbox, security
+    from web.context import build_runtime, secret_key
+
+    rt = rt or build_runtime(settings, with_model=False)
+    app = Flask(__name__, instance_path=str(rt.settings.instance_dir))
+    app.config.update(
+        SECRET_KEY=secret_key(rt.settings),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=rt.settings.app.public_url.startswith("https://"),
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=None,
+        EARFUL_RUNTIME=rt,
+    )
+    app.config.update(config or {})
+    db.init_app(app)
+    security.init_app(app)
+    auth.init_app(app)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(inbox.bp)
+    return app
