@@ -32,3 +32,32 @@ def revision(engine: Engine, message: str) -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.revision(config, message=message, autogenerate=True)
+
+
+def regenerate_initial() -> Path:
+    """Rewrite 0001 from the models (only until the first release: then add migrations)."""
+    import tempfile
+
+    from earful.db import make_engine
+
+    versions = MIGRATIONS / "versions"
+    target = versions / "0001_initial_schema.py"
+    target.unlink(missing_ok=True)
+    with tempfile.TemporaryDirectory() as folder:
+        engine = make_engine(f"sqlite:///{folder}/empty.db")
+        config = alembic_config(engine)
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            script = command.revision(config, message="initial schema", autogenerate=True,
+                                      rev_id="0001")
+        engine.dispose()
+    generated = Path(script.path)  # type: ignore[union-attr]
+    text = generated.read_text()
+    text = "\n".join(line for line in text.splitlines() if "### " not in line) + "\n"
+    generated.unlink()
+    target.write_text(text.replace("Create Date:", "Created:"))
+    return target
+
+
+if __name__ == "__main__":
+    print(f"wrote {regenerate_initial()}")

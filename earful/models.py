@@ -323,3 +323,19 @@ class DemoState(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     started_at: Mapped[datetime]
     backfilled: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Presence(Base):
+    """Who is viewing or typing on a conversation (pinged by the console; stale rows are ignored)."""
+
+    __tablename__ = "presence"
+    __table_args__ = (UniqueConstraint("user_id", "mention_id"),
+                      Index("ix_presence_mention", "mention_id", "seen_at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    mention_id: Mapped[int] = mapped_column(ForeignKey("mentions.id", ondelete="CASCADE"))
+    state: Mapped[str] = mapped_column(String(8), default="viewing")  # viewing | typing
+    seen_at: Mapped[datetime] = mapped_column(default=now)
+    # The newest thread message the user's open page had seen (for collision warnings).
+    draft_seen_latest_id: Mapped[int | None] = mapped_column(Integer)

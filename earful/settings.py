@@ -144,6 +144,15 @@ class AlertDefaults:
 
 
 @dataclass
+class ConsoleSettings:
+    auto_assign: bool = False
+    reply_limits: dict[str, int] = field(default_factory=lambda: {
+        "x": 280, "bluesky": 300, "mastodon": 500, "reddit": 10000, "demo": 500})
+    page_size: int = 50
+    presence_seconds: int = 30
+
+
+@dataclass
 class Settings:
     app: AppSettings = field(default_factory=AppSettings)
     server: ServerSettings = field(default_factory=ServerSettings)
@@ -158,6 +167,7 @@ class Settings:
     listener: ListenerSettings = field(default_factory=ListenerSettings)
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     alerts: AlertDefaults = field(default_factory=AlertDefaults)
+    console: ConsoleSettings = field(default_factory=ConsoleSettings)
     # Where the settings came from: relative paths (instance_path) resolve against it.
     base_dir: Path = field(default_factory=Path.cwd, metadata={"internal": True})
 

@@ -213,7 +213,8 @@ def import_(path: Path, batch_size: int) -> None:
     from listener.importer import import_file
 
     current = ensure_model(rt())
-    total_lines = sum(1 for _ in path.open(encoding="utf-8", errors="replace"))
+    with path.open("rb") as handle:
+        total_lines = sum(1 for _ in handle)
     with click.progressbar(length=total_lines, label="importing", file=sys.stderr) as bar:
         report = import_file(current, path, batch_size, progress=bar.update)
     for bad in report.bad_lines:

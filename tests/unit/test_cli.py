@@ -1,0 +1,111 @@
+"""The earful command line, run in-process against a temporary instance."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from earful import runtime
+from web.cli import cli
+
+ROOT = Path(__file__).resolve().parents[2]
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def earful(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
+    """Run `earful ...` with settings.toml copied into a temporary folder."""
+    (tmp_path / "settings.toml").write_text((ROOT / "settings.toml").read_text())
+    monkeypatch.setenv("EARFUL_SETTINGS", str(tmp_path / "settings.toml"))
+    monkeypatch.delenv("EARFUL_DATABASE_URL", raising=False)
+    monkeypatch.delenv("EARFUL_ADMIN_PASSWORD", raising=False)
+
+    def run(*args: str, input: str | None = None) -> Result:
+        result = CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
+        runtime.install(None)
+        return result
+
+    run("db", "upgrade")
+    return run
+
+
+def test_users_create_list_and_set_role(earful: Run) -> None:
+    result = earful("users", "create", "maria", "--role", "agent", "--languages", "ro,en",
+                    "--password", "correct horse")
+    assert result.exit_code == 0, result.output
+    assert earful("users", "set-role", "maria", "lead").exit_code == 0
+    listing = earful("users", "list").output
+    assert "maria" in listing and "lead" in listing and "ro,en" in listing
+    duplicate = earful("users", "create", "maria", "--password", "another one")
+    assert duplicate.exit_code != 0 and "already exists" in duplicate.output
+
+
+def test_first_admin_password_is_generated_and_shown_once(earful: Run) -> None:
+    first = earful("users", "ensure-admin")
+    assert "password:" in first.output
+    assert earful("users", "ensure-admin").output == ""
+
+
+def test_import_reports_bad_lines_and_skips_them(earful: Run, tmp_path: Path) -> None:
+    path = tmp_path / "mentions.jsonl"
+    good = {"platform": "x", "id": "1", "text": "my bill is wrong",
+            "created_at": "2026-01-05T09:00:00Z", "author": {"id": "7", "handle": "ana"}}
+    path.write_text("\n".join([
+        json.dumps(good),
+        "{not json",
+        json.dumps({"platform": "x", "id": "2"}),
+        "",
+        json.dumps({**good, "id": "3", "created_at": "last tuesday"}),
+        json.dumps({**good, "id": "4", "text": "Δεν έχω σήμα"}),
+    ]) + "\n", encoding="utf-8")
+    result = earful("import", str(path))
+    assert result.exit_code == 0, result.output
+    assert "line 2: not JSON" in result.output
+    assert "line 3: missing 'text'" in result.output
+    assert "line 5: created_at" in result.output
+    assert "stored 2" in result.output
+    again = earful("import", str(path))
+    assert "stored 0, already known 2" in again.output
+
+
+def test_demo_instant_and_poll_once(earful: Run) -> None:
+    result = earful("demo", "--instant")
+    assert result.exit_code == 0, result.output
+    assert "demo history:" in result.output and "demo scenario:" in result.output
+    polled = earful("poll", "demo", "--once")
+    assert polled.exit_code == 0, polled.output
+    assert "demo: stored" in polled.output
+    assert "demo" in earful("sources").output
+
+
+def test_unknown_source_is_an_error(earful: Run) -> None:
+    result = earful("poll", "nope", "--once")
+    assert result.exit_code != 0 and "nope" in result.output
+
+
+def test_invalid_settings_stop_with_the_key(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "settings.toml").write_text("[server]\nport = 0\n")
+    monkeypatch.setenv("EARFUL_SETTINGS", str(tmp_path / "settings.toml"))
+    result = CliRunner().invoke(cli, ["users", "list"])
+    assert result.exit_code == 2
+    assert "server.port" in result.output
+
+
+def test_serve_refuses_a_source_without_its_credential(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "settings.toml").write_text(
+        '[[sources]]\nname = "x-brand"\nplatform = "x"\n'
+        'credentials = { bearer_token = "EARFUL_TEST_UNSET_TOKEN" }\n')
+    monkeypatch.setenv("EARFUL_SETTINGS", str(tmp_path / "settings.toml"))
+    monkeypatch.delenv("EARFUL_TEST_UNSET_TOKEN", raising=False)
+    result = CliRunner().invoke(cli, ["serve", "--port", "5999"])
+    runtime.install(None)
+    assert result.exit_code != 0
+    assert "EARFUL_TEST_UNSET_TOKEN" in result.output
+    assert "DEMO" not in result.output  # never a silent fall-back to the demo

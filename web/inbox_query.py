@@ -1,0 +1,214 @@
+"""The inbox query: filters plus keyset pagination that walks ix_mentions_inbox in index order.
+
+The sort is (urgency_rank, sla_due_at with NULLs last, created_at, id) across the chosen statuses.
+An ORDER BY over `status IN (...)` cannot be read from the index (status is its first column), so
+the query runs once per status, and once more for rows without an SLA due time (NULLs sort first on
+SQLite and last on PostgreSQL, so they get a segment of their own); each segment is an index range
+scan with LIMIT, and the few rows are merged here. No OFFSET and no COUNT(*), so page 20,000 of a
+million mentions costs what page 1 costs.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, exists, select, true, tuple_
+from sqlalchemy.orm import Session
+
+from earful.models import URGENCY_RANK, Mention, Tag, mention_tags
+
+WORK_STATUSES = ("new", "open", "waiting", "resolved", "ignored")
+STATUS_CHOICES = {"active": ("new", "open"), "any": WORK_STATUSES,
+                  **{status: (status,) for status in WORK_STATUSES}}
+SENTIMENTS = ("negative", "neutral", "positive")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+SortKey = tuple[int, int, datetime | None, datetime, int]
+
+
+@dataclass
+class InboxFilters:
+    """What the filter form asked for; the defaults are the working view (open complaints)."""
+
+    status: str = "active"
+    complaint: str = "yes"  # yes | no | any
+    platform: str = ""
+    source_id: int | None = None
+    sentiment: str = ""
+    urgency: str = ""
+    lang: str = ""
+    tag: str = ""
+    assignee: str = ""  # "" any | "me" | "none" | a user id
+    incident_id: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    q: str = ""
+    errors: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_args(cls, args: Any) -> InboxFilters:
+        """Read filters from request args, ignoring (and reporting) values that make no sense."""
+        f = cls()
+        f.status = args.get("status", "active") if args.get("status") in STATUS_CHOICES \
+            else "active"
+        f.complaint = args.get("complaint") if args.get("complaint") in ("yes", "no", "any") \
+            else "yes"
+        f.platform = args.get("platform", "").strip()[:16]
+        f.source_id = _int(args.get("source"))
+        f.sentiment = args.get("sentiment", "") if args.get("sentiment") in SENTIMENTS else ""
+        f.urgency = args.get("urgency", "") if args.get("urgency") in URGENCY_RANK else ""
+        f.lang = args.get("lang", "").strip()[:8]
+        f.tag = args.get("tag", "").strip()[:60]
+        assignee = args.get("assignee", "").strip()
+        f.assignee = assignee if assignee in ("me", "none") or assignee.isdigit() else ""
+        f.incident_id = _int(args.get("incident"))
+        f.date_from = _date(args.get("from"), f.errors)
+        f.date_to = _date(args.get("to"), f.errors)
+        f.q = args.get("q", "").strip()[:200]
+        return f
+
+    def as_args(self) -> dict[str, str]:
+        """The non-empty filters as query-string arguments (for links that keep the view)."""
+        values = {"status": self.status, "complaint": self.complaint, "platform": self.platform,
+                  "source": self.source_id, "sentiment": self.sentiment, "urgency": self.urgency,
+                  "lang": self.lang, "tag": self.tag, "assignee": self.assignee,
+                  "incident": self.incident_id, "from": self.date_from, "to": self.date_to,
+                  "q": self.q}
+        return {key: str(value) for key, value in values.items() if value not in (None, "")}
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def _date(value: str | None, errors: list[str]) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        errors.append(f"not a date: {value[:20]}")
+        return None
+
+
+def escape_like(text: str) -> str:
+    """Make user text literal inside a LIKE pattern (escape character: backslash)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def conditions(f: InboxFilters, user_id: int) -> list[ColumnElement[bool]]:
+    """Every filter except status, as SQL conditions (status picks the index segment)."""
+    where: list[ColumnElement[bool]] = []
+    if f.complaint != "any":
+        where.append(Mention.complaint.is_(f.complaint == "yes"))
+    simple = {Mention.platform: f.platform, Mention.source_id: f.source_id,
+              Mention.sentiment: f.sentiment, Mention.lang: f.lang,
+              Mention.incident_id: f.incident_id}
+    where += [column == value for column, value in simple.items() if value not in (None, "")]
+    if f.urgency:
+        where.append(Mention.urgency_rank == URGENCY_RANK[f.urgency])
+    if f.assignee == "me":
+        where.append(Mention.assignee_id == user_id)
+    elif f.assignee == "none":
+        where.append(Mention.assignee_id.is_(None))
+    elif f.assignee:
+        where.append(Mention.assignee_id == int(f.assignee))
+    if f.tag:
+        where.append(exists().where(mention_tags.c.mention_id == Mention.id,
+                                    mention_tags.c.tag_id == Tag.id, Tag.name == f.tag))
+    if f.date_from:
+        where.append(Mention.created_at >= _midnight(f.date_from))
+    if f.date_to:
+        where.append(Mention.created_at < _midnight(f.date_to) + timedelta(days=1))
+    if f.q:
+        where.append(Mention.text.ilike(f"%{escape_like(f.q)}%", escape="\\"))
+        where.append(Mention.deleted.is_(False))  # deleted text must not be findable either
+    return where
+
+
+def _midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def sort_key(m: Mention) -> SortKey:
+    """The global inbox order: urgency, SLA due (missing last), age, id."""
+    return (m.urgency_rank, 1 if m.sla_due_at is None else 0, m.sla_due_at, m.created_at, m.id)
+
+
+def _comparable(key: SortKey) -> tuple[int, int, datetime, datetime, int]:
+    return (key[0], key[1], key[2] or _EPOCH, key[3], key[4])
+
+
+def encode_cursor(key: SortKey) -> str:
+    """An opaque, URL-safe cursor holding the last row's sort key."""
+    due = "" if key[2] is None else str(_micros(key[2]))
+    return f"{key[0]}.{key[1]}.{due}.{_micros(key[3])}.{key[4]}"
+
+
+def decode_cursor(text: str | None) -> SortKey | None:
+    """Parse a cursor; anything malformed means 'first page'."""
+    if not text:
+        return None
+    try:
+        rank, nulls, due, created, ident = text.split(".")
+        return (int(rank), int(nulls), _from_micros(int(due)) if due else None,
+                _from_micros(int(created)), int(ident))
+    except (ValueError, OverflowError):
+        return None
+
+
+def _micros(value: datetime) -> int:
+    return (value - _EPOCH) // timedelta(microseconds=1)
+
+
+def _from_micros(value: int) -> datetime:
+    return _EPOCH + timedelta(microseconds=value)
+
+
+def _after(cursor: SortKey | None, with_due: bool) -> ColumnElement[bool]:
+    """Rows of one segment that sort after the cursor (row-value comparisons use the index)."""
+    if cursor is None:
+        return true()
+    rank, nulls, due, created, ident = cursor
+    if with_due:
+        if nulls:  # the cursor is in rank's no-due tail: only higher ranks remain with a due time
+            return Mention.urgency_rank > rank
+        return tuple_(Mention.urgency_rank, Mention.sla_due_at, Mention.created_at,
+                      Mention.id) > tuple_(rank, due, created, ident)
+    if nulls:
+        return tuple_(Mention.urgency_rank, Mention.created_at, Mention.id) > tuple_(
+            rank, created, ident)
+    return Mention.urgency_rank >= rank
+
+
+def segment(status: str, with_due: bool, where: list[ColumnElement[bool]],
+            cursor: SortKey | None, limit: int) -> Select[tuple[Mention]]:
+    """One index range scan: a status, with or without a due time, after the cursor."""
+    due = Mention.sla_due_at.is_not(None) if with_due else Mention.sla_due_at.is_(None)
+    return (select(Mention).where(Mention.status == status, due, _after(cursor, with_due), *where)
+            .order_by(Mention.urgency_rank, Mention.sla_due_at, Mention.created_at, Mention.id)
+            .limit(limit))
+
+
+@dataclass
+class Page:
+    mentions: list[Mention]
+    next_cursor: str | None
+
+
+def inbox_page(session: Session, f: InboxFilters, user_id: int, cursor: SortKey | None,
+               size: int) -> Page:
+    """One page of the inbox in the global order, and the cursor of the next page (if any)."""
+    where = conditions(f, user_id)
+    segments = []
+    for status in STATUS_CHOICES[f.status]:
+        for with_due in (True, False):
+            segments.append(session.scalars(
+                segment(status, with_due, where, cursor, size + 1)).all())
+    merged = list(heapq.merge(*segments, key=lambda m: _comparable(sort_key(m))))
+    page = merged[:size]
+    more = len(merged) > size
+    return Page(page, encode_cursor(sort_key(page[-1])) if more and page else None)
