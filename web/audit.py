@@ -1,4 +1,8 @@
-"""The audit log: one helper every console action calls, and the admin page that reads it."""
+"""The audit log helper every console action calls.
+
+It depends on the core only (no Flask, no web.auth), so any module, sign-in included, can import
+it without an import cycle; the admin page that reads the log is web.audit_log.
+"""
 
 from __future__ import annotations
 

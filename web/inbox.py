@@ -1,33 +1,113 @@
-"""The inbox: newest mentions with their labels (the full social-care inbox grows from here)."""
+"""The inbox: open complaints by urgency, SLA due time and age, with filters and bulk actions."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import select
 
-from earful.models import Mention, Source
-from web.auth import role_required
-from web.db import get_db
+from earful.clock import now
+from earful.models import URGENCY_RANK, Incident, Mention, Source, User
+from web.auth import role_required, safe_next
+from web.db import get_db, get_runtime
+from web.inbox_query import SENTIMENTS, STATUS_CHOICES, InboxFilters, decode_cursor, inbox_page
+from web.sla_display import sla_state
+from web.workflow import WorkflowError, add_tag, assign, link_incident, set_status, tag_by_name
 
 bp = Blueprint("inbox", __name__)
-PAGE_SIZE = 50
+BULK_ACTIONS = ("assign", "tag", "resolve", "incident")
+MAX_BULK = 500
 
 
 @bp.get("/")
 @role_required("agent")
 def index() -> Any:
+    """The inbox page (filters in the query string, `after` is the keyset cursor)."""
     session = get_db()
-    before = request.args.get("before", type=int)
-    query = select(Mention).where(Mention.status != "own").order_by(
-        Mention.created_at.desc(), Mention.id.desc()).limit(PAGE_SIZE)
-    if before:
-        anchor = session.get(Mention, before)
-        if anchor is not None:
-            query = query.where((Mention.created_at < anchor.created_at) | (
-                (Mention.created_at == anchor.created_at) & (Mention.id < anchor.id)))
-    mentions = session.scalars(query).all()
-    sources = session.scalars(select(Source).order_by(Source.name)).all()
-    return render_template("inbox.html", mentions=mentions, sources=sources,
-                           page_size=PAGE_SIZE)
+    filters = InboxFilters.from_args(request.args)
+    size = get_runtime().settings.console.page_size
+    page = inbox_page(session, filters, current_user.id, decode_cursor(request.args.get("after")),
+                      size)
+    at = now()
+    return render_template(
+        "inbox.html", page=page, filters=filters, sla={m.id: sla_state(m.sla_due_at, at)
+                                                        for m in page.mentions},
+        users=_users(), sources=session.scalars(select(Source).order_by(Source.name)).all(),
+        incidents=open_incidents(), status_choices=list(STATUS_CHOICES),
+        sentiments=SENTIMENTS, urgencies=list(URGENCY_RANK),
+        first_page=not request.args.get("after"))
+
+
+def _users() -> list[User]:
+    return list(get_db().scalars(select(User).where(User.active.is_(True))
+                                 .order_by(User.display_name)).all())
+
+
+def open_incidents() -> list[Incident]:
+    """Incidents a mention can be linked to (newest first)."""
+    return list(get_db().scalars(select(Incident).where(Incident.status != "resolved")
+                                 .order_by(Incident.started_at.desc()).limit(50)).all())
+
+
+@bp.post("/inbox/bulk")
+@role_required("agent")
+def bulk() -> Any:
+    """Apply one action to the ticked mentions, then go back to the same inbox view."""
+    back = safe_next(request.form.get("next"))
+    action = request.form.get("action", "")
+    ids = [int(v) for v in request.form.getlist("ids") if v.isdigit()][:MAX_BULK]
+    if action not in BULK_ACTIONS:
+        abort(400)
+    if not ids:
+        flash("Tick at least one mention first.", "error")
+        return redirect(back)
+    session = get_db()
+    mentions = session.scalars(select(Mention).where(Mention.id.in_(ids),
+                                                     Mention.status != "own")).all()
+    try:
+        changed = _apply(action, mentions)
+    except WorkflowError as exc:
+        session.rollback()
+        flash(str(exc), "error")
+        return redirect(back)
+    session.commit()
+    flash(f"{action.capitalize()}: {changed} of {len(mentions)} mentions changed.", "info")
+    return redirect(back)
+
+
+def _apply(action: str, mentions: Any) -> int:
+    session, me = get_db(), current_user.id
+    if action == "resolve":
+        return sum(set_status(session, m, "resolved", me) for m in mentions)
+    if action == "assign":
+        target = assignee_from_form(request.form.get("assignee", "me"))
+        return sum(assign(session, m, target, me) for m in mentions)
+    if action == "tag":
+        tag = tag_by_name(session, request.form.get("tag", ""))
+        return sum(add_tag(session, m, tag, me) for m in mentions)
+    value = request.form.get("incident", "")
+    incident = int(value) if value.isdigit() else None
+    if incident is None:
+        raise WorkflowError("choose an incident")
+    return sum(link_incident(session, m, incident, me) for m in mentions)
+
+
+def assignee_from_form(value: str) -> int | None:
+    """'me', 'none' or a user id; only leads may hand work to someone else."""
+    if value in ("", "me"):
+        return int(current_user.id)
+    if value == "none":
+        return None
+    if not value.isdigit():
+        raise WorkflowError("choose someone to assign to")
+    if int(value) != current_user.id and not current_user.has_role("lead"):
+        abort(403)
+    return int(value)
+
+
+@bp.app_template_filter("inbox_url")
+def inbox_url(filters: InboxFilters, **extra: Any) -> str:
+    """A link to the inbox with the same filters (plus `extra`, e.g. the next cursor)."""
+    return url_for("inbox.index", **filters.as_args(), **extra)

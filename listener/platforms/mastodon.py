@@ -1,0 +1,354 @@
+"""Mastodon through Mastodon.py: mentions (notifications), hashtag timelines and search; posting.
+
+Settings: `base_url` is the instance (required: Mastodon has no single public service) and
+`credentials = { access_token = "ENV_VAR" }` names the variable holding the account's token.
+
+Cursor: one entry per stream ("notifications", "tag:<name>", "search:<query>") holding the newest
+id seen. Notifications and hashtag timelines are walked forwards with `min_id` (each page is the
+next-older-first slice above the mark), so the mark only ever moves over items this poll returns
+and a 429 part-way keeps everything fetched so far. Search results come newest first; their mark
+moves only when a walk reached it, and insert-or-ignore absorbs what a retried walk fetches again.
+The first poll of a stream takes only its newest page: listening starts then, history is not
+backfilled.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import requests
+from mastodon import Mastodon
+from mastodon.errors import (
+    MastodonAPIError,
+    MastodonError,
+    MastodonNetworkError,
+    MastodonNotFoundError,
+    MastodonRatelimitError,
+    MastodonServerError,
+    MastodonUnauthorizedError,
+)
+
+from earful.clock import now
+from earful.settings import AccountSettings, Settings, SourceSettings
+from listener.html_text import html_to_text
+from listener.platforms.base import AuthError, FetchResult, PlatformError, PostRef, RateLimited
+from listener.records import AuthorRecord, MentionRecord
+
+log = logging.getLogger(__name__)
+PLATFORM = "mastodon"
+PAGE_LIMIT = 40  # the most Mastodon returns per page of statuses
+MAX_PAGES = 50  # per stream and poll: bounds one poll; the rest waits for the next one
+DEFAULT_RATE_WINDOW = timedelta(minutes=5)  # Mastodon's limits reset every five minutes
+Page = list[Mapping[str, Any]]
+
+
+class NotFound(PlatformError):
+    """The status (or endpoint) does not exist: deleted, or never visible to this account."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, retryable=False)
+
+
+def id_key(value: Any) -> tuple[int, str]:
+    """Sort key for Mastodon ids: opaque strings ordered by length, then lexically (per docs)."""
+    text = str(value)
+    return (len(text), text)
+
+
+class MastodonAdapter:
+    """Reads mentions from, and posts to, one Mastodon account through Mastodon.py."""
+
+    platform = PLATFORM
+
+    def __init__(self, client: Mastodon) -> None:
+        self.client = client
+        # The library would otherwise sleep until the reset, possibly for longer than the poll
+        # interval; the job reschedules the source instead.
+        client.ratelimit_method = "throw"
+        self._last_headers: Mapping[str, str] = {}
+        self._own_id: str | None = None
+        self.requests = 0
+        client.session.hooks["response"].append(self._remember_response)
+
+    # ----------------------------------------------------------------- construction
+
+    @classmethod
+    def from_settings(cls, source: SourceSettings, settings: Settings) -> MastodonAdapter:
+        """An adapter for a [[sources]] entry: instance URL and token variable from settings."""
+        return cls(build_client(source.base_url, source.credentials, what=f"source {source.name}"))
+
+    @classmethod
+    def from_account(cls, account: AccountSettings, settings: Settings) -> MastodonAdapter:
+        """An adapter for posting as one of the brand's [[accounts]]."""
+        return cls(build_client(account.base_url, account.credentials,
+                                what=f"account {account.handle}"))
+
+    # ----------------------------------------------------------------- reading
+
+    def fetch_mentions(self, source: SourceSettings, cursor: Any) -> FetchResult:
+        """New statuses of every configured stream, with per-stream marks covering exactly them."""
+        marks: dict[str, str] = dict(cursor) if isinstance(cursor, dict) else {}
+        self.requests = 0
+        pages: list[Page] = []
+        rate_limited: RateLimited | None = None
+        own_id = self._guard(self.own_account_id)
+        try:
+            for key, walk in self._streams(source):
+                walk(key, marks, pages)
+        except RateLimited as exc:
+            if not pages:
+                raise
+            rate_limited = exc  # keep what was fetched; the marks resume from there
+        records, skipped = self._normalise(pages, own_id)
+        return FetchResult(records=records, cursor=marks, requests=max(1, self.requests),
+                           rate_limited_until=rate_limited.reset_at if rate_limited else None,
+                           skipped=skipped)
+
+    def _streams(self, source: SourceSettings) -> Iterable[tuple[str, Callable[..., None]]]:
+        if source.mentions:
+            yield "notifications", self._walk_notifications
+        for tag in source.hashtags:
+            yield f"tag:{tag.lstrip('#')}", self._walk_hashtag
+        for query in source.queries:
+            yield f"search:{query}", self._walk_search
+
+    def _walk_notifications(self, key: str, marks: dict[str, str], pages: list[Page]) -> None:
+        def fetch(**kw: Any) -> Any:
+            return self.client.notifications(types=["mention"], limit=PAGE_LIMIT, **kw)
+
+        for page in self._walk_forward(fetch, key, marks):
+            pages.append([n["status"] for n in page
+                          if _get(n, "type") == "mention" and isinstance(_get(n, "status"), dict)])
+
+    def _walk_hashtag(self, key: str, marks: dict[str, str], pages: list[Page]) -> None:
+        tag = key.split(":", 1)[1]
+
+        def fetch(**kw: Any) -> Any:
+            return self.client.timeline_hashtag(tag, limit=PAGE_LIMIT, **kw)
+
+        for page in self._walk_forward(fetch, key, marks):
+            pages.append(page)
+
+    def _walk_forward(self, fetch: Callable[..., Any], key: str,
+                      marks: dict[str, str]) -> Iterable[Page]:
+        """Pages above the stream's mark, oldest first; the mark follows each page yielded."""
+        mark = marks.get(key)
+        for _ in range(MAX_PAGES):
+            page = _items(self._call(fetch, min_id=mark) if mark else self._call(fetch))
+            ids = [str(_get(item, "id")) for item in page if _get(item, "id") is not None]
+            newest = max(ids, key=id_key) if ids else None
+            if newest is None or (mark is not None and id_key(newest) <= id_key(mark)):
+                return  # nothing above the mark (or a server ignoring min_id: do not loop)
+            yield page
+            # Moved only once the caller holds the page: a 429 on the next request keeps it.
+            first_poll = mark is None
+            marks[key] = mark = newest
+            if first_poll:
+                return  # the first poll takes the newest page only
+
+    def _walk_search(self, key: str, marks: dict[str, str], pages: list[Page]) -> None:
+        query = key.split(":", 1)[1]
+        mark = marks.get(key)
+        newest = mark
+        for number in range(MAX_PAGES):
+            result = self._call(self.client.search_v2, query, result_type="statuses",
+                                resolve=False, min_id=mark, offset=number * PAGE_LIMIT,
+                                limit=PAGE_LIMIT)
+            page = [s for s in _items(_get(result, "statuses"))
+                    if _get(s, "id") is not None
+                    and (mark is None or id_key(_get(s, "id")) > id_key(mark))]
+            pages.append(page)
+            for status in page:
+                if newest is None or id_key(_get(status, "id")) > id_key(newest):
+                    newest = str(_get(status, "id"))
+            if not page or mark is None:
+                break  # the first poll takes the newest page only
+        if newest is not None:
+            marks[key] = newest  # reached only when the walk finished
+
+    # ----------------------------------------------------------------- normalising
+
+    def _normalise(self, pages: list[Page], own_id: str | None
+                   ) -> tuple[list[MentionRecord], list[str]]:
+        records: list[MentionRecord] = []
+        skipped: list[str] = []
+        for page in pages:
+            for status in page:
+                try:
+                    records.append(status_record(status, own_id))
+                except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                    ident = str(_get(status, "id", "?"))[:80] if isinstance(status, dict) else "?"
+                    log.warning("mastodon: skipping malformed status %s: %r", ident, exc)
+                    skipped.append(f"{ident}: {exc!r}"[:300])
+        return records, skipped
+
+    def get_post(self, external_id: str) -> MentionRecord | None:
+        """Re-fetch a status; None when it was deleted (404/410)."""
+        try:
+            status = self._guard(self.client.status, external_id)
+        except NotFound:
+            return None
+        return status_record(status, self._guard(self.own_account_id))
+
+    # ----------------------------------------------------------------- posting
+
+    def post(self, account: AccountSettings, text: str, reply_to: str | None = None) -> PostRef:
+        """Publish a status (a reply when `reply_to` is a status id)."""
+        # Mastodon keeps idempotency keys for an hour: a retried request cannot post twice.
+        key = hashlib.sha256(f"{account.handle}\n{reply_to}\n{text}".encode()).hexdigest()
+        status = self._guard(self.client.status_post, text, in_reply_to_id=reply_to,
+                             idempotency_key=key)
+        return PostRef(PLATFORM, str(status["id"]), str(_get(status, "url") or ""))
+
+    def find_own_post(self, account: AccountSettings, reply_to: str | None,
+                      text: str) -> PostRef | None:
+        """Our status with this text (replying to `reply_to`), if one was already published."""
+        own_id = self._guard(self.own_account_id)
+        if reply_to:
+            context = self._guard(self.client.status_context, reply_to)
+            candidates = _items(_get(context, "descendants"))
+        else:
+            candidates = _items(self._guard(self.client.account_statuses, own_id,
+                                            exclude_reblogs=True, limit=PAGE_LIMIT))
+        wanted = _comparable(text)
+        for status in candidates:
+            account_id = str(_get(_get(status, "account") or {}, "id"))
+            parent = _get(status, "in_reply_to_id")
+            if (account_id == own_id and (reply_to is None or str(parent) == str(reply_to))
+                    and _comparable(html_to_text(_get(status, "content"))) == wanted):
+                return PostRef(PLATFORM, str(status["id"]), str(_get(status, "url") or ""))
+        return None
+
+    # ----------------------------------------------------------------- plumbing
+
+    def own_account_id(self) -> str:
+        """The id of the account the token belongs to (cached: one request per adapter)."""
+        if self._own_id is None:
+            self._own_id = str(self._call(self.client.account_verify_credentials)["id"])
+        return self._own_id
+
+    def _remember_response(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        # Mastodon.py's errors carry no headers; the rate-limit reset is read from here.
+        self._last_headers = response.headers
+
+    def _call(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        self.requests += 1
+        return self._guard(function, *args, **kwargs)
+
+    def _guard(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Call Mastodon.py, turning its errors into the project's own."""
+        try:
+            return function(*args, **kwargs)
+        except MastodonRatelimitError as exc:
+            raise RateLimited(self._reset_at(), "Mastodon rate limit") from exc
+        except MastodonUnauthorizedError as exc:
+            raise AuthError(f"Mastodon refused the access token: {_describe(exc)}") from exc
+        except (MastodonServerError, MastodonNetworkError) as exc:
+            raise PlatformError(f"Mastodon unavailable: {_describe(exc)}") from exc
+        except MastodonNotFoundError as exc:
+            raise NotFound(f"Mastodon: not found: {_describe(exc)}") from exc
+        except MastodonAPIError as exc:
+            code = _status(exc)
+            if code == 410:
+                raise NotFound(f"Mastodon: gone: {_describe(exc)}") from exc
+            if code == 403:
+                raise AuthError(f"Mastodon refused the request: {_describe(exc)}") from exc
+            # Other 4xx mean the request itself is wrong: retrying it unchanged will not help.
+            raise PlatformError(f"Mastodon error: {_describe(exc)}",
+                                retryable=code in (408, 409, 425)) from exc
+        except MastodonError as exc:
+            raise PlatformError(f"Mastodon error: {_describe(exc)}") from exc
+
+    def _reset_at(self) -> datetime:
+        """When the rate limit resets: X-RateLimit-Reset of the last answer, within reason."""
+        moment = now()
+        value = self._last_headers.get("X-RateLimit-Reset", "")
+        try:
+            reset = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            reset = reset if reset.tzinfo else reset.replace(tzinfo=UTC)
+        except ValueError:
+            try:
+                reset = datetime.fromtimestamp(int(value), tz=UTC)  # GoToSocial: epoch seconds
+            except (ValueError, OverflowError, OSError):
+                return moment + DEFAULT_RATE_WINDOW
+        # A skewed server clock must neither make us hammer it nor go silent for hours.
+        return min(max(reset, moment + timedelta(seconds=1)), moment + timedelta(hours=1))
+
+
+def build_client(base_url: str, credentials: Mapping[str, str], what: str) -> Mastodon:
+    """A Mastodon.py client for an instance, the token read from the named variable."""
+    if not base_url:
+        raise PlatformError(f"{what}: Mastodon needs base_url (the instance, e.g. "
+                            "https://mastodon.social): there is no single default", retryable=False)
+    variable = credentials.get("access_token", "")
+    token = os.environ.get(variable, "") if variable else ""
+    if not token:
+        raise AuthError(f"{what}: set credentials.access_token to the name of an environment "
+                        f"variable holding the token ({variable or 'not set'} is empty)")
+    return Mastodon(access_token=token, api_base_url=base_url.rstrip("/"),
+                    ratelimit_method="throw", request_timeout=30)
+
+
+def status_record(status: Mapping[str, Any], own_id: str | None) -> MentionRecord:
+    """A Mastodon status as the project's record; the HTML content becomes plain text."""
+    if _get(status, "reblog"):
+        raise ValueError("a boost, not a post")
+    account = _get(status, "account") or {}
+    author = None
+    if isinstance(account, dict) and _get(account, "id") is not None:
+        author = AuthorRecord(
+            external_id=str(account["id"]), handle=str(_get(account, "acct") or ""),
+            display_name=str(_get(account, "display_name") or ""),
+            followers=_get(account, "followers_count"), verified=False)
+    text = html_to_text(_get(status, "content"))
+    warning = html_to_text(_get(status, "spoiler_text"))
+    if warning:
+        text = f"CW: {warning}\n\n{text}"
+    status_id = str(status["id"])
+    parent = _get(status, "in_reply_to_id")
+    return MentionRecord(
+        platform=PLATFORM, external_id=status_id, text=text,
+        created_at=_datetime(status["created_at"]),
+        url=str(_get(status, "url") or _get(status, "uri") or ""),
+        author=author,
+        # The REST API names no thread root: a top-level status starts its own conversation,
+        # replies are threaded through their parent.
+        conversation_id=None if parent is not None else status_id,
+        parent_external_id=str(parent) if parent is not None else None,
+        lang=_get(status, "language"),
+        raw={"uri": str(_get(status, "uri") or ""), "visibility": _get(status, "visibility")},
+        is_own=own_id is not None and author is not None and author.external_id == own_id,
+    )
+
+
+def _datetime(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+
+
+def _get(item: Any, key: str, default: Any = None) -> Any:
+    return item.get(key, default) if isinstance(item, dict) else default
+
+
+def _items(value: Any) -> Page:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _comparable(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _status(exc: MastodonError) -> int | None:
+    code = exc.args[1] if len(exc.args) > 1 else None
+    return code if isinstance(code, int) else None
+
+
+def _describe(exc: Exception) -> str:
+    return " ".join(str(part) for part in exc.args if part is not None)[:500] or type(exc).__name__
+

@@ -1,0 +1,463 @@
+"""X (Twitter) through tweepy's API v2 `Client`: recent search, the mentions timeline, posting.
+
+The cursor keeps one since_id per stream (each search query and the mentions timeline). X returns
+newest first and pages towards older posts, so a poll that stops part-way (a 429, or the page cap
+on a big backlog) stores what it got plus `until_id` = the oldest post seen and the newest id of
+the run; the next poll reads the remaining gap (since_id < id < until_id) before moving since_id.
+
+The client is used with `return_type=dict`: we normalise raw JSON item by item, so one malformed
+post is skipped instead of failing tweepy's model construction for the whole page.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import requests
+import tweepy
+from requests.adapters import HTTPAdapter
+
+from earful.clock import now
+from earful.settings import AccountSettings, Settings, SourceSettings
+from listener.platforms.base import (
+    AuthError,
+    FetchResult,
+    PlatformError,
+    PostRef,
+    RateLimited,
+)
+from listener.records import AuthorRecord, InvalidRecord, MentionRecord, clean_text
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "x"
+REAL_ORIGINS = ("https://api.twitter.com", "https://api.x.com")
+PAGE_SIZE = 100  # the API's maximum for search and timelines
+MAX_PAGES_PER_STREAM = 10  # a backlog is read over several polls, each committing its part
+FIND_OWN_PAGES = 3
+TIMEOUT_SECONDS = 30.0
+TWITTER_EPOCH_MS = 1288834974657  # snowflake ids carry their creation time
+TWEET_FIELDS = ["author_id", "conversation_id", "created_at", "lang", "referenced_tweets",
+                "note_tweet", "entities"]
+USER_FIELDS = ["username", "name", "public_metrics", "verified"]
+EXPANSIONS = ["author_id"]
+_URL = re.compile(r"https?://\S+")
+_LEADING_MENTIONS = re.compile(r"^(?:@\w+\s+)+")
+
+
+class ProxyAdapter(HTTPAdapter):
+    """Send tweepy's fixed host to `base_url` (a proxy or a test fake) and bound every request.
+
+    tweepy hard-codes https://api.twitter.com but sends everything through `client.session`,
+    and sets no timeout: a hung connection would hang the poll job forever.
+    """
+
+    def __init__(self, base_url: str = "", timeout: float = TIMEOUT_SECONDS) -> None:
+        super().__init__()
+        parts = urlsplit(base_url)
+        self._scheme, self._netloc = parts.scheme, parts.netloc
+        self._prefix = parts.path.rstrip("/")
+        self._timeout = timeout
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        if self._netloc and request.url:
+            url = urlsplit(request.url)
+            request.url = urlunsplit((self._scheme, self._netloc, self._prefix + url.path,
+                                      url.query, url.fragment))
+        if kwargs.get("timeout") is None:
+            kwargs["timeout"] = self._timeout
+        return super().send(request, **kwargs)
+
+
+def make_client(credentials: Mapping[str, str], base_url: str = "") -> tweepy.Client:
+    """A tweepy Client returning raw JSON, never sleeping on 429, routed to `base_url`."""
+    client = tweepy.Client(
+        bearer_token=credentials.get("bearer_token"),
+        consumer_key=credentials.get("consumer_key"),
+        consumer_secret=credentials.get("consumer_secret"),
+        access_token=credentials.get("access_token"),
+        access_token_secret=credentials.get("access_token_secret"),
+        return_type=dict,
+        wait_on_rate_limit=False,  # we reschedule the source instead of blocking a worker
+    )
+    for origin in REAL_ORIGINS:
+        client.session.mount(origin, ProxyAdapter(base_url))
+    return client
+
+
+def read_credentials(names: Mapping[str, str]) -> dict[str, str]:
+    """Credential name -> value, read from the environment variables that settings name."""
+    values = {}
+    for name, variable in names.items():
+        value = os.environ.get(variable)
+        if not value:
+            raise AuthError(f"credential {name}: environment variable {variable} is not set")
+        values[name] = value
+    return values
+
+
+def _own_handles(settings: Settings, *extra: str) -> set[str]:
+    handles = {a.handle for a in settings.accounts if a.platform == PLATFORM}
+    return {h.lstrip("@").lower() for h in (*handles, *extra) if h}
+
+
+class _Stop(Exception):
+    """Stop reading further streams this poll (rate limited); `state` resumes the stream."""
+
+    def __init__(self, reset_at: datetime, state: dict[str, Any]) -> None:
+        super().__init__(reset_at.isoformat())
+        self.reset_at, self.state = reset_at, state
+
+
+@dataclass
+class _Poll:
+    records: dict[str, MentionRecord] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+    requests: int = 0
+
+
+class XAdapter:
+    """Reads and posts on X through a ready `tweepy.Client` (see `make_client`)."""
+
+    platform = PLATFORM
+
+    def __init__(self, client: tweepy.Client, *, own_handles: Iterable[str] = (),
+                 user_auth: bool = False) -> None:
+        self.client = client
+        # We normalise raw JSON ourselves; tweepy's models would fail a page on one bad item.
+        self.client.return_type = dict
+        self.client.wait_on_rate_limit = False
+        self.own_handles = {h.lstrip("@").lower() for h in own_handles if h}
+        self.own_ids: set[str] = set()
+        self.user_auth = user_auth
+        self._user_ids: dict[str, str] = {}
+
+    @classmethod
+    def from_settings(cls, source: SourceSettings, settings: Settings) -> XAdapter:
+        """The adapter for a [[sources]] entry (bearer token for app-only reading)."""
+        credentials = read_credentials(source.credentials)
+        return cls(make_client(credentials, source.base_url),
+                   own_handles=_own_handles(settings, source.account),
+                   user_auth="bearer_token" not in credentials)
+
+    @classmethod
+    def from_account(cls, account: AccountSettings, settings: Settings) -> XAdapter:
+        """The adapter for posting as an [[accounts]] entry (OAuth 1.0a user context)."""
+        credentials = read_credentials(account.credentials)
+        user_auth = "access_token_secret" in credentials
+        return cls(make_client(credentials, account.base_url),
+                   own_handles=_own_handles(settings, account.handle), user_auth=user_auth)
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def fetch_mentions(self, source: SourceSettings, cursor: Any) -> FetchResult:
+        """New posts for the source's queries and the account's mentions since `cursor`."""
+        state = cursor if isinstance(cursor, dict) else {}
+        streams_before = dict(state.get("streams") or {})
+        self._user_ids.update(state.get("user_ids") or {})
+        if source.account:
+            self.own_handles.add(source.account.lstrip("@").lower())
+        poll = _Poll()
+        streams: dict[str, Any] = {}
+        reset_at: datetime | None = None
+        plan = self._plan(source, poll)
+        for key, call in plan:
+            try:
+                streams[key] = self._read_stream(call, streams_before.get(key) or {}, poll)
+            except _Stop as stop:
+                streams[key], reset_at = stop.state, stop.reset_at
+                break
+        unchanged = {key: streams_before.get(key) or {} for key, _ in plan}
+        for key, old in unchanged.items():  # streams not reached keep their old cursor
+            streams.setdefault(key, old)
+        if reset_at is not None and not poll.records and streams == unchanged:
+            raise RateLimited(reset_at)  # no progress at all: a plain failure to reschedule
+        new_cursor = {"streams": streams, "user_ids": dict(self._user_ids)}
+        return FetchResult(records=list(poll.records.values()), cursor=new_cursor,
+                           requests=poll.requests, rate_limited_until=reset_at,
+                           skipped=poll.skipped)
+
+    def _plan(self, source: SourceSettings, poll: _Poll
+              ) -> list[tuple[str, Callable[..., Any]]]:
+        plan: list[tuple[str, Callable[..., Any]]] = []
+        for query in source.queries:
+            def search(query: str = query, **params: Any) -> Any:
+                return self.client.search_recent_tweets(query, user_auth=self.user_auth,
+                                                        **params)
+            plan.append((f"search:{query}", search))
+        if source.mentions and source.account:
+            user_id = self._call(lambda: self.user_id(source.account), poll)
+
+            def mentions(**params: Any) -> Any:
+                token = params.pop("next_token", None)
+                return self.client.get_users_mentions(
+                    user_id, user_auth=self.user_auth, pagination_token=token, **params)
+            plan.append(("mentions", mentions))
+        return plan
+
+    def _read_stream(self, call: Callable[..., Any], state: dict[str, Any], poll: _Poll
+                     ) -> dict[str, Any]:
+        """Read one stream newest-first down to its since_id; return its new cursor state."""
+        since, until = state.get("since_id"), state.get("until_id")
+        top: str | None = state.get("pending_newest")
+        oldest, token = until, None
+        for _ in range(MAX_PAGES_PER_STREAM):
+            params: dict[str, Any] = {
+                "max_results": PAGE_SIZE, "since_id": since, "until_id": until,
+                "next_token": token, "expansions": EXPANSIONS, "tweet_fields": TWEET_FIELDS,
+                "user_fields": USER_FIELDS}
+            try:
+                body = self._call(lambda p=params: call(**{k: v for k, v in p.items() if v}),
+                                  poll)
+            except RateLimited as exc:
+                raise _Stop(exc.reset_at, _state(since, oldest, top)) from exc
+            ids = self._take_page(body, poll)
+            meta = body.get("meta") if isinstance(body, dict) else None
+            meta = meta if isinstance(meta, dict) else {}
+            if top is None and ids:
+                top = str(max(ids))
+            if ids:
+                oldest = str(min(ids))
+            token = meta.get("next_token")
+            if not token:
+                return _state(top or since, None, None)
+        # Page cap reached: resume below the oldest post seen on the next poll.
+        return _state(since, oldest, top)
+
+    def _take_page(self, body: Any, poll: _Poll) -> list[int]:
+        """Normalise a page's posts into `poll`; return the ids seen (good and bad)."""
+        if not isinstance(body, dict):
+            poll.skipped.append("page is not a JSON object")
+            return []
+        users = _users_by_id(body.get("includes"))
+        ids: list[int] = []
+        data = body.get("data")
+        for item in data if isinstance(data, list) else []:
+            ident = item.get("id") if isinstance(item, dict) else None
+            if isinstance(ident, str | int) and str(ident).isdigit():
+                ids.append(int(ident))
+            try:
+                record = self._record(item, users)
+            except (InvalidRecord, KeyError, TypeError, ValueError, AttributeError) as exc:
+                log.warning("x: skipping malformed post %r: %s", ident, exc)
+                poll.skipped.append(f"x post {str(ident)[:40]}: {exc}")
+                continue
+            poll.records.setdefault(record.external_id, record)
+        return ids
+
+    def _record(self, item: Any, users: Mapping[str, dict[str, Any]]) -> MentionRecord:
+        if not isinstance(item, dict):
+            raise InvalidRecord("post is not an object")
+        ident = str(item.get("id") or "")
+        if not ident.isdigit():
+            raise InvalidRecord("missing or non-numeric id")
+        note = item.get("note_tweet")
+        # A long post's full text is only in note_tweet; `text` holds a truncated preview.
+        text = note.get("text") if isinstance(note, dict) and note.get("text") else item["text"]
+        if not isinstance(text, str):
+            raise InvalidRecord("text is not a string")
+        author_id = str(item["author_id"]) if item.get("author_id") else None
+        user = users.get(author_id or "")
+        author = _author(author_id, user) if author_id else None
+        handle = author.handle if author else ""
+        parent = next((str(ref.get("id")) for ref in item.get("referenced_tweets") or []
+                       if isinstance(ref, dict) and ref.get("type") == "replied_to"), None)
+        lang = item.get("lang") if item.get("lang") not in ("und", "qme", "zxx") else None
+        is_own = (author_id in self.own_ids) or (handle.lower() in self.own_handles)
+        return MentionRecord(
+            platform=PLATFORM, external_id=ident,
+            # X escapes &, < and > as HTML entities in v2 text.
+            text=html.unescape(text),
+            created_at=_created_at(item.get("created_at"), ident),
+            url=f"https://x.com/{handle or 'i/web'}/status/{ident}",
+            author=author, conversation_id=_str_or_none(item.get("conversation_id")),
+            parent_external_id=parent, lang=lang if isinstance(lang, str) else None,
+            raw=_raw(item), is_own=is_own)
+
+    def user_id(self, handle: str) -> str:
+        """The numeric id of @handle (cached in the cursor so polls do not spend a request)."""
+        key = handle.lstrip("@").lower()
+        if key not in self._user_ids:
+            body = self.client.get_user(username=key, user_auth=self.user_auth)
+            data = body.get("data") if isinstance(body, dict) else None
+            if not isinstance(data, dict) or not data.get("id"):
+                raise PlatformError(f"x: no user @{key}", retryable=False)
+            self._user_ids[key] = str(data["id"])
+        if key in self.own_handles:
+            self.own_ids.add(self._user_ids[key])
+        return self._user_ids[key]
+
+    def get_post(self, external_id: str) -> MentionRecord | None:
+        """Re-fetch one post; None when it was deleted."""
+        try:
+            body = self._call(lambda: self.client.get_tweet(
+                external_id, user_auth=self.user_auth, expansions=EXPANSIONS,
+                tweet_fields=TWEET_FIELDS, user_fields=USER_FIELDS), _Poll())
+        except PlatformError as exc:
+            if isinstance(exc.__cause__, tweepy.NotFound):
+                return None
+            raise
+        data = body.get("data") if isinstance(body, dict) else None
+        if not data:
+            errors = body.get("errors") if isinstance(body, dict) else None
+            if any(str(e.get("type", "")).endswith("resource-not-found")
+                   for e in errors or [] if isinstance(e, dict)):
+                return None
+            raise PlatformError(f"x: cannot read post {external_id}: {errors}", retryable=False)
+        return self._record(data, _users_by_id(body.get("includes"))).validated()
+
+    # -- posting ---------------------------------------------------------------------------
+
+    def post(self, account: AccountSettings, text: str, reply_to: str | None = None) -> PostRef:
+        """Publish `text` as `account`, as a reply to `reply_to` when given."""
+        body = self._call(lambda: self.client.create_tweet(
+            text=text, in_reply_to_tweet_id=reply_to, user_auth=self.user_auth), _Poll())
+        data = body.get("data") if isinstance(body, dict) else None
+        if not isinstance(data, dict) or not data.get("id"):
+            raise PlatformError(f"x: unexpected answer to a new post: {body!r:.200}")
+        ident = str(data["id"])
+        return PostRef(PLATFORM, ident, f"https://x.com/{account.handle.lstrip('@')}/status/{ident}")
+
+    def find_own_post(self, account: AccountSettings, reply_to: str | None,
+                      text: str) -> PostRef | None:
+        """The account's post of `text` (in reply to `reply_to`), if it was already published."""
+        poll = _Poll()
+        user_id = self._call(lambda: self.user_id(account.handle), poll)
+        wanted = _comparable(text)
+        token = None
+        for _ in range(FIND_OWN_PAGES):
+            params: dict[str, Any] = {
+                "max_results": PAGE_SIZE, "tweet_fields": ["referenced_tweets", "note_tweet"],
+                "pagination_token": token,
+                # A reply is always newer than what it answers: ids are time-ordered.
+                "since_id": reply_to if reply_to and reply_to.isdigit() else None}
+            body = self._call(lambda p=params: self.client.get_users_tweets(
+                user_id, user_auth=self.user_auth, **{k: v for k, v in p.items() if v}), poll)
+            for item in body.get("data") or []:
+                if _is_reply_to(item, reply_to) and _comparable(_full_text(item)) == wanted:
+                    ident = str(item["id"])
+                    return PostRef(PLATFORM, ident,
+                                   f"https://x.com/{account.handle.lstrip('@')}/status/{ident}")
+            token = (body.get("meta") or {}).get("next_token")
+            if not token:
+                return None
+        return None
+
+    # -- errors ----------------------------------------------------------------------------
+
+    def _call(self, func: Callable[[], Any], poll: _Poll) -> Any:
+        """Run one API call, counting it and turning tweepy errors into the project's own."""
+        poll.requests += 1
+        try:
+            return func()
+        except tweepy.TooManyRequests as exc:
+            raise RateLimited(_reset_at(exc.response)) from exc
+        except tweepy.Unauthorized as exc:
+            raise AuthError(f"x: credentials refused ({_detail(exc)})") from exc
+        except tweepy.Forbidden as exc:
+            raise PlatformError(f"x: forbidden ({_detail(exc)})", retryable=False) from exc
+        except tweepy.TwitterServerError as exc:
+            raise PlatformError(f"x: server error ({_detail(exc)})") from exc
+        except tweepy.HTTPException as exc:  # 400/404 and other 4xx: retrying will not help
+            raise PlatformError(f"x: request refused ({_detail(exc)})", retryable=False) from exc
+        except (requests.RequestException, ValueError) as exc:  # network, or a non-JSON body
+            raise PlatformError(f"x: network or protocol error: {exc}") from exc
+
+
+def _state(since: str | None, until: str | None, pending: str | None) -> dict[str, Any]:
+    """A stream's cursor: read (since, until) next; `pending_newest` becomes since when done."""
+    state = {"since_id": since, "until_id": until, "pending_newest": pending}
+    return {key: value for key, value in state.items() if value}
+
+
+def _raw(item: dict[str, Any]) -> dict[str, Any]:
+    """The item's metadata for `raw`: text lives in its own column, and strangers' strings are
+    cleaned like text (a lone surrogate would make the database driver refuse the row)."""
+    return {key: _clean_json(value) for key, value in item.items()
+            if key not in ("text", "note_tweet")}
+
+
+def _clean_json(value: Any, depth: int = 0) -> Any:
+    if depth > 8:
+        return None
+    if isinstance(value, str):
+        return clean_text(value, 2000)
+    if isinstance(value, dict):
+        return {clean_text(k, 200): _clean_json(v, depth + 1) for k, v in list(value.items())[:50]}
+    if isinstance(value, list):
+        return [_clean_json(v, depth + 1) for v in value[:50]]
+    return value
+
+
+def _users_by_id(includes: Any) -> dict[str, dict[str, Any]]:
+    users = includes.get("users") if isinstance(includes, dict) else None
+    return {str(u["id"]): u for u in users or [] if isinstance(u, dict) and u.get("id")}
+
+
+def _author(author_id: str, user: dict[str, Any] | None) -> AuthorRecord:
+    if user is None:  # deleted or suspended author: X leaves it out of includes
+        return AuthorRecord(external_id=author_id)
+    metrics = user.get("public_metrics")
+    followers = metrics.get("followers_count") if isinstance(metrics, dict) else None
+    return AuthorRecord(external_id=author_id, handle=str(user.get("username") or ""),
+                        display_name=str(user.get("name") or ""),
+                        followers=followers if isinstance(followers, int) else None,
+                        verified=user.get("verified") is True)
+
+
+def _created_at(value: Any, ident: str) -> datetime:
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            pass
+    # No usable timestamp: a snowflake id encodes its creation time.
+    return datetime.fromtimestamp(((int(ident) >> 22) + TWITTER_EPOCH_MS) / 1000, UTC)
+
+
+def _str_or_none(value: Any) -> str | None:
+    return str(value) if isinstance(value, str | int) and value != "" else None
+
+
+def _reset_at(response: requests.Response | None) -> datetime:
+    """When X's rate-limit window resets (x-rate-limit-reset is epoch seconds)."""
+    header = response.headers.get("x-rate-limit-reset") if response is not None else None
+    try:
+        reset = datetime.fromtimestamp(int(header or ""), UTC)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return now() + timedelta(minutes=15)  # X's rate-limit windows are 15 minutes
+    return max(reset, now() + timedelta(seconds=1))
+
+
+def _detail(exc: tweepy.HTTPException) -> str:
+    return f"{exc.response.status_code}: {'; '.join(exc.api_messages)[:300]}"
+
+
+def _full_text(item: Any) -> str:
+    if not isinstance(item, dict):
+        return ""
+    note = item.get("note_tweet")
+    if isinstance(note, dict) and isinstance(note.get("text"), str):
+        return note["text"]
+    return str(item.get("text") or "")
+
+
+def _comparable(text: str) -> str:
+    """Text as X gives it back: links rewritten to t.co, entities escaped, reply @s prefixed."""
+    text = _URL.sub("<link>", html.unescape(text)).strip()
+    return " ".join(_LEADING_MENTIONS.sub("", text).split())
+
+
+def _is_reply_to(item: Any, reply_to: str | None) -> bool:
+    refs = item.get("referenced_tweets") if isinstance(item, dict) else None
+    parent = next((str(r.get("id")) for r in refs or []
+                   if isinstance(r, dict) and r.get("type") == "replied_to"), None)
+    return parent == reply_to

@@ -1,0 +1,206 @@
+"""A fake X API v2 (the endpoints tweepy.Client calls for Earful), served on 127.0.0.1.
+
+It speaks X's JSON: `data` newest first, `includes.users` for the author_id expansion, `meta` with
+newest_id / oldest_id / next_token, since_id and until_id, `note_tweet` for long posts, 429 with
+x-rate-limit-* headers, 401 for an expired token, and deleted posts as 200 + resource-not-found.
+Tests drive it through `XState`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from datetime import timedelta
+from typing import Any
+
+from flask import Flask, Response, jsonify, request
+
+from earful.clock import now
+
+NOT_FOUND = "https://api.twitter.com/2/problems/resource-not-found"
+
+
+class XState:
+    """The fake's in-memory world, and scripted failures."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.ids = itertools.count(1_800_000_000_000_000_000)
+        self.users: dict[str, dict[str, Any]] = {}
+        self.tweets: dict[str, dict[str, Any]] = {}
+        self.junk: list[Any] = []  # malformed items served on the next search page
+        self.failures: list[tuple[int, int]] = []  # (requests to let through first, status)
+        self.expired = False
+        self.requests: list[tuple[str, str, dict[str, str]]] = []
+        self.brand = self.add_user("LumenMobile", "Lumen Mobile", followers=50_000, verified=True)
+
+    def add_user(self, username: str, name: str = "", followers: int = 10,
+                 verified: bool = False) -> str:
+        uid = str(len(self.users) + 1)
+        self.users[uid] = {"id": uid, "username": username, "name": name or username,
+                           "verified": verified,
+                           "public_metrics": {"followers_count": followers,
+                                              "following_count": 1, "tweet_count": 5}}
+        return uid
+
+    def add_tweet(self, text: str, author_id: str, reply_to: str | None = None,
+                  note: str | None = None, lang: str = "en") -> str:
+        """Add a post (ids increase with time, like snowflakes); return its id."""
+        with self.lock:
+            tid = str(next(self.ids))
+            conversation = self.tweets[reply_to]["conversation_id"] if reply_to in self.tweets \
+                else tid
+            self.tweets[tid] = {
+                "id": tid, "text": note[:270] + "…" if note else text, "author_id": author_id,
+                "created_at": now().strftime("%Y-%m-%dT%H:%M:%S.000Z"), "lang": lang,
+                "conversation_id": conversation, "edit_history_tweet_ids": [tid],
+                **({"note_tweet": {"text": note}} if note else {}),
+                **({"referenced_tweets": [{"type": "replied_to", "id": reply_to}]}
+                   if reply_to else {})}
+            return tid
+
+    def fail(self, status: int, after: int = 0) -> None:
+        """Answer one request with `status`, after letting `after` requests through."""
+        self.failures.append((after, status))
+
+
+def _error(status: int, title: str, detail: str) -> Response:
+    response = jsonify(title=title, detail=detail, status=status,
+                       type="about:blank")
+    response.status_code = status
+    return response
+
+
+def create_app(state: XState) -> Flask:
+    """The Flask app serving `state` as X API v2."""
+    app = Flask("fake_x")
+
+    @app.before_request
+    def _gate() -> Response | None:
+        state.requests.append((request.method, request.path, dict(request.args)))
+        if not request.headers.get("Authorization"):
+            return _error(401, "Unauthorized", "no credentials")
+        if state.expired:
+            return _error(401, "Unauthorized", "Token expired")
+        if state.failures:
+            after, status = state.failures[0]
+            if after > 0:
+                state.failures[0] = (after - 1, status)
+                return None
+            state.failures.pop(0)
+            if status == 429:
+                response = _error(429, "Too Many Requests", "Too Many Requests")
+                response.headers["x-rate-limit-limit"] = "450"
+                response.headers["x-rate-limit-remaining"] = "0"
+                reset = now() + timedelta(minutes=15)
+                response.headers["x-rate-limit-reset"] = str(int(reset.timestamp()))
+                return response
+            return _error(status, "Service Unavailable", "try again later")
+        return None
+
+    def _item(tweet: dict[str, Any]) -> dict[str, Any]:
+        fields = set((request.args.get("tweet.fields") or "").split(","))
+        item = {"id": tweet["id"], "text": tweet["text"],
+                "edit_history_tweet_ids": tweet["edit_history_tweet_ids"]}
+        for name in ("author_id", "created_at", "lang", "conversation_id", "note_tweet",
+                     "referenced_tweets"):
+            if name in tweet and (name in fields or (name == "author_id" and _expands())):
+                item[name] = tweet[name]
+        return item
+
+    def _expands() -> bool:
+        return "author_id" in (request.args.get("expansions") or "")
+
+    def _includes(items: list[dict[str, Any]]) -> dict[str, Any]:
+        if not _expands():
+            return {}
+        ids = sorted({i["author_id"] for i in items if isinstance(i, dict) and "author_id" in i})
+        # A deleted or suspended author is simply missing from includes, as on X.
+        return {"users": [_user(state.users[a]) for a in ids if a in state.users]}
+
+    def _user(user: dict[str, Any]) -> dict[str, Any]:
+        fields = set((request.args.get("user.fields") or "").split(","))
+        return {"id": user["id"], "username": user["username"], "name": user["name"],
+                **{k: user[k] for k in ("verified", "public_metrics") if k in fields}}
+
+    def _page(ids: list[str], token_param: str, junk: list[Any] | None = None) -> Response:
+        since, until = request.args.get("since_id"), request.args.get("until_id")
+        ids = sorted((t for t in ids if (not since or int(t) > int(since))
+                      and (not until or int(t) < int(until))), key=int, reverse=True)
+        size = int(request.args.get("max_results", 10))
+        if not 5 <= size <= 100:
+            return _error(400, "Invalid Request", "max_results must be 5-100")
+        start = int(request.args.get(token_param) or 0)
+        chunk = ids[start:start + size]
+        items: list[Any] = [_item(state.tweets[t]) for t in chunk] + (junk or [])
+        body: dict[str, Any] = {"meta": {"result_count": len(items)}}
+        if items:
+            body["data"] = items
+            body["includes"] = _includes(items)
+        if chunk:
+            body["meta"].update(newest_id=chunk[0], oldest_id=chunk[-1])
+        if start + size < len(ids):
+            body["meta"]["next_token"] = str(start + size)
+        return jsonify(body)
+
+    @app.get("/2/tweets/search/recent")
+    def search_recent() -> Response:
+        words = [w.strip('"') for w in request.args["query"].lower().split()
+                 if not w.startswith("-") and ":" not in w]
+        matching = [t for t, tw in state.tweets.items()
+                    if all(w in _text(tw).lower() for w in words)]
+        junk, state.junk = state.junk, []
+        return _page(matching, "next_token", junk)
+
+    @app.get("/2/users/<uid>/mentions")
+    def mentions(uid: str) -> Response:
+        handle = "@" + state.users[uid]["username"].lower()
+        matching = [t for t, tw in state.tweets.items()
+                    if handle in _text(tw).lower() and tw["author_id"] != uid]
+        return _page(matching, "pagination_token")
+
+    @app.get("/2/users/<uid>/tweets")
+    def user_tweets(uid: str) -> Response:
+        return _page([t for t, tw in state.tweets.items() if tw["author_id"] == uid],
+                     "pagination_token")
+
+    @app.get("/2/users/by/username/<username>")
+    def user_by_name(username: str) -> Response:
+        for user in state.users.values():
+            if user["username"].lower() == username.lower():
+                return jsonify(data=_user(user))
+        return jsonify(errors=[{"detail": f"Could not find user with username: [{username}].",
+                                "title": "Not Found Error", "type": NOT_FOUND}])
+
+    @app.get("/2/tweets/<tid>")
+    def get_tweet(tid: str) -> Response:
+        if tid not in state.tweets:
+            return jsonify(errors=[{"value": tid, "resource_id": tid, "resource_type": "tweet",
+                                    "detail": f"Could not find tweet with id: [{tid}].",
+                                    "title": "Not Found Error", "parameter": "id",
+                                    "type": NOT_FOUND}])
+        item = _item(state.tweets[tid])
+        return jsonify(data=item, includes=_includes([item]))
+
+    @app.delete("/2/tweets/<tid>")
+    def delete_tweet(tid: str) -> Response:
+        state.tweets.pop(tid, None)
+        return jsonify(data={"deleted": True})
+
+    @app.post("/2/tweets")
+    def create_tweet() -> Response:
+        body = request.get_json(force=True)
+        reply_to = (body.get("reply") or {}).get("in_reply_to_tweet_id")
+        if reply_to and reply_to not in state.tweets:
+            return _error(400, "Invalid Request", "reply target missing")
+        # User context (OAuth 1.0a) posts as the brand.
+        tid = state.add_tweet(body["text"], state.brand, reply_to=reply_to)
+        return jsonify(data={"id": tid, "text": body["text"],
+                             "edit_history_tweet_ids": [tid]}), 201  # type: ignore[return-value]
+
+    return app
+
+
+def _text(tweet: dict[str, Any]) -> str:
+    note = tweet.get("note_tweet") or {}
+    return str(note.get("text") or tweet["text"])

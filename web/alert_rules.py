@@ -1,0 +1,144 @@
+"""Spike alert rules: seeded from settings [alerts], edited by leads (issue 6 evaluates them)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from earful.models import Alert, AlertRule
+from earful.settings import PLATFORMS, Settings
+from web.audit import audit
+from web.auth import role_required
+from web.db import get_db
+
+bp = Blueprint("alert_rules", __name__, url_prefix="/alert-rules")
+SENTIMENTS = ("negative", "neutral", "positive")
+EMAIL = re.compile(r"^[^@\s,]+@[^@\s,]+$")
+DEFAULT_RULE_NAME = "Negative spike"
+# field -> (type, lowest allowed value); the upper bounds keep a typo from meaning "never".
+NUMBERS: dict[str, tuple[type, float, float]] = {
+    "window_minutes": (int, 1, 1440), "baseline_days": (int, 1, 90),
+    "min_count": (int, 1, 100000), "factor": (float, 1.0, 100.0),
+    "cooldown_minutes": (int, 0, 10080)}
+FIELDS = ("name", "enabled", "sentiment", "platform", *NUMBERS, "recipients")
+
+
+def seed_alert_rules(session: Session, settings: Settings) -> AlertRule | None:
+    """Create the default rule from settings [alerts] when there are no rules; return it."""
+    if session.scalar(select(func.count()).select_from(AlertRule)):
+        return None
+    defaults = settings.alerts
+    rule = AlertRule(name=DEFAULT_RULE_NAME, enabled=True, sentiment="negative", platform=None,
+                     window_minutes=defaults.window_minutes, baseline_days=defaults.baseline_days,
+                     min_count=defaults.min_count, factor=defaults.factor,
+                     recipients=",".join(defaults.recipients), cooldown_minutes=60)
+    session.add(rule)
+    session.flush()
+    audit(session, None, "alert_rule.seed", "alert_rule", rule.id, name=rule.name)
+    return rule
+
+
+def read_rule_form(form: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
+    """The submitted rule fields (as typed, where invalid) and errors keyed by field."""
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {
+        "name": form.get("name", "").strip(),
+        "enabled": form.get("enabled") == "on",
+        "sentiment": form.get("sentiment", "negative"),
+        "platform": form.get("platform", "") or None,
+    }
+    if not values["name"] or len(values["name"]) > 120:
+        errors["name"] = "A name of 1-120 characters is required."
+    if values["sentiment"] not in SENTIMENTS:
+        errors["sentiment"] = f"Sentiment must be one of {', '.join(SENTIMENTS)}."
+    if values["platform"] is not None and values["platform"] not in PLATFORMS:
+        errors["platform"] = "Choose a platform or 'all platforms'."
+    for field, (kind, low, high) in NUMBERS.items():
+        raw = form.get(field, "").strip()
+        try:
+            number = kind(raw)
+        except ValueError:
+            values[field], errors[field] = raw, "Enter a number."
+            continue
+        values[field] = number
+        if not low <= number <= high:
+            errors[field] = f"Enter a number from {low:g} to {high:g}."
+    addresses = [a.strip() for a in re.split(r"[\s,;]+", form.get("recipients", "")) if a.strip()]
+    bad = [a for a in addresses if not EMAIL.match(a)]
+    if bad:
+        errors["recipients"] = f"Not an e-mail address: {bad[0]}"
+    values["recipients"] = ",".join(addresses) if not bad else form.get("recipients", "")
+    return values, errors
+
+
+def _name_taken(session: Session, name: str, rule_id: int | None) -> bool:
+    existing = session.scalar(select(AlertRule.id).where(AlertRule.name == name))
+    return existing is not None and existing != rule_id
+
+
+@bp.get("")
+@role_required("lead")
+def index() -> Any:
+    rules = get_db().scalars(select(AlertRule).order_by(AlertRule.name)).all()
+    return render_template("alert_rules/index.html", rules=rules)
+
+
+@bp.route("/new", methods=["GET", "POST"], defaults={"rule_id": None})
+@bp.route("/<int:rule_id>", methods=["GET", "POST"])
+@role_required("lead")
+def edit(rule_id: int | None) -> Any:
+    session = get_db()
+    rule = (session.get(AlertRule, rule_id) or abort(404)) if rule_id else None
+    if request.method == "GET":
+        form = ({f: getattr(rule, f) for f in FIELDS} if rule else
+                {"name": "", "enabled": True, "sentiment": "negative", "platform": None,
+                 **{f: AlertRule.__table__.c[f].default.arg for f in NUMBERS}, "recipients": ""})
+        return _form(rule, form, {})
+    values, errors = read_rule_form(request.form)
+    if "name" not in errors and _name_taken(session, values["name"], rule_id):
+        errors["name"] = "Another rule has this name."
+    if errors:
+        return _form(rule, values, errors, 400)
+    if rule is None:
+        rule = AlertRule(**values)
+        session.add(rule)
+        session.flush()
+        audit(session, current_user.id, "alert_rule.create", "alert_rule", rule.id, **values)
+    else:
+        changes = {f: [getattr(rule, f), values[f]] for f in FIELDS if getattr(rule, f) != values[f]}
+        for field, (_old, new) in changes.items():
+            setattr(rule, field, new)
+        if changes:
+            audit(session, current_user.id, "alert_rule.update", "alert_rule", rule.id,
+                  name=rule.name, changes=changes)
+    session.commit()
+    flash(f"Saved rule {rule.name}.", "info")
+    return redirect(url_for("alert_rules.index"))
+
+
+def _form(rule: AlertRule | None, form: dict[str, Any], errors: dict[str, str],
+          status: int = 200) -> Any:
+    return render_template("alert_rules/edit.html", rule=rule, form=form, errors=errors,
+                           sentiments=SENTIMENTS, platforms=PLATFORMS), status
+
+
+@bp.post("/<int:rule_id>/delete")
+@role_required("lead")
+def delete(rule_id: int) -> Any:
+    session = get_db()
+    rule = session.get(AlertRule, rule_id) or abort(404)
+    if session.scalar(select(Alert.id).where(Alert.rule_id == rule.id).limit(1)):
+        # Fired alerts point at their rule; deleting it would orphan that history.
+        flash(f"{rule.name} has fired before; disable it instead of deleting it.", "error")
+        return redirect(url_for("alert_rules.edit", rule_id=rule.id))
+    audit(session, current_user.id, "alert_rule.delete", "alert_rule", rule.id, name=rule.name)
+    session.delete(rule)
+    session.commit()
+    flash(f"Deleted rule {rule.name}.", "info")
+    return redirect(url_for("alert_rules.index"))

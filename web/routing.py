@@ -1,0 +1,66 @@
+"""Auto-assignment: new, unassigned complaints go to an agent who answers in their language,
+the one with the least open work first. Off unless [console].auto_assign is true."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from earful import runtime
+from earful.models import Mention, User
+from web.audit import audit
+
+BATCH = 500
+OPEN_WORK = ("new", "open", "waiting")
+
+
+def _speakers(session: Session) -> dict[str, list[int]]:
+    """Language code -> ids of active agents and leads who answer in it."""
+    speakers: dict[str, list[int]] = {}
+    for user in session.scalars(select(User).where(User.active.is_(True),
+                                                   User.role.in_(("agent", "lead")))):
+        for lang in {code.strip().lower() for code in user.languages.split(",") if code.strip()}:
+            speakers.setdefault(lang, []).append(user.id)
+    return speakers
+
+
+def _workload(session: Session, user_ids: set[int]) -> dict[int, int]:
+    counts = dict(session.execute(
+        select(Mention.assignee_id, func.count()).where(
+            Mention.assignee_id.in_(user_ids), Mention.status.in_(OPEN_WORK))
+        .group_by(Mention.assignee_id)).all())
+    return {user_id: counts.get(user_id, 0) for user_id in user_ids}
+
+
+def auto_assign(session: Session) -> int:
+    """Assign up to BATCH new complaints by language and workload; return how many. Caller commits."""
+    speakers = _speakers(session)
+    if not speakers:
+        return 0
+    load = _workload(session, {uid for ids in speakers.values() for uid in ids})
+    pending = session.scalars(select(Mention).where(
+        Mention.status == "new", Mention.complaint.is_(True), Mention.assignee_id.is_(None),
+        Mention.deleted.is_(False)).order_by(Mention.urgency_rank, Mention.sla_due_at,
+                                             Mention.created_at, Mention.id).limit(BATCH)).all()
+    assigned = 0
+    for mention in pending:
+        candidates = speakers.get(mention.lang.lower())
+        if not candidates:
+            continue  # nobody answers in this language: a lead routes it by hand
+        chosen = min(candidates, key=lambda uid: (load[uid], uid))
+        mention.assignee_id = chosen
+        mention.status = "open"
+        load[chosen] += 1
+        audit(session, None, "mention.auto_assign", "mention", mention.id, assignee=chosen,
+              lang=mention.lang)
+        assigned += 1
+    return assigned
+
+
+def run_auto_assign() -> int:
+    """The scheduled job: assign when the setting is on, in its own transaction."""
+    rt = runtime.current()
+    if not rt.settings.console.auto_assign:
+        return 0
+    with rt.sessions.begin() as session:
+        return auto_assign(session)
