@@ -75,6 +75,7 @@ class SourceSettings:
     base_url: str = ""
     queries: list[str] = field(default_factory=list)
     subreddits: list[str] = field(default_factory=list)
+    own_subreddits: list[str] = field(default_factory=list)
     hashtags: list[str] = field(default_factory=list)
     mentions: bool = True
     credentials: dict[str, str] = field(default_factory=dict)

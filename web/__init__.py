@@ -34,4 +34,24 @@ def create_app(settings: Settings | None = None, rt: Runtime | None = None,
     auth.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(inbox.bp)
+    _register_console(app)
+    _register_lead_admin(app)
     return app
+
+
+def _register_console(app: Flask) -> None:
+    """The agent's pages: conversations, the reply composer and presence pings."""
+    from web import composer, conversations, presence
+
+    app.register_blueprint(conversations.bp)
+    app.register_blueprint(composer.bp)
+    app.register_blueprint(presence.bp)
+
+
+def _register_lead_admin(app: Flask) -> None:
+    """The lead and admin pages, and the source health banner on every page."""
+    from web import admin, alert_rules, audit_log, canned, dashboard, health_banner, model_quality
+
+    health_banner.init_app(app)
+    for module in (admin, alert_rules, audit_log, canned, dashboard, model_quality):
+        app.register_blueprint(module.bp)

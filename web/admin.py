@@ -8,8 +8,7 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from earful.models import ROLES, Source, User
@@ -57,11 +56,6 @@ def read_user_form(form: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, s
     if values["password"] and len(values["password"]) < 8:
         errors["password"] = "Passwords need at least 8 characters."
     return values, errors
-
-
-def _active_admins(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(User).where(
-        User.role == "admin", User.active.is_(True))) or 0
 
 
 @bp.get("/users")
@@ -114,11 +108,9 @@ def edit_user(user_id: int) -> Any:
     values, errors = read_user_form(request.form)
     values["display_name"] = values["display_name"] or user.username
     if user.id == current_user.id and (values["role"] != "admin" or not values["active"]):
-        # An admin locking themselves out is never what they meant.
+        # Locking oneself out is never meant; and since only an active admin gets this far,
+        # refusing it also means there is always an active admin left.
         errors["role"] = "You cannot demote or deactivate your own account."
-    elif (user.role == "admin" and user.active and (values["role"] != "admin" or not
-          values["active"]) and _active_admins(session) <= 1):
-        errors["role"] = "Earful needs at least one active admin."
     if errors:
         values.pop("password")
         return render_template("admin/user_edit.html", user=user, form=values, errors=errors,

@@ -111,7 +111,8 @@ def edit(rule_id: int | None) -> Any:
         session.flush()
         audit(session, current_user.id, "alert_rule.create", "alert_rule", rule.id, **values)
     else:
-        changes = {f: [getattr(rule, f), values[f]] for f in FIELDS if getattr(rule, f) != values[f]}
+        changes = {f: [getattr(rule, f), values[f]] for f in FIELDS
+                   if getattr(rule, f) != values[f]}
         for field, (_old, new) in changes.items():
             setattr(rule, field, new)
         if changes:

@@ -63,8 +63,11 @@ def db() -> None:
 def db_upgrade() -> None:
     """Apply the migrations (creates the SQLite file on first run)."""
     from earful.migrate import upgrade
+    from web.alert_rules import seed_alert_rules
 
     upgrade(rt().engine)
+    with session_scope() as session:
+        seed_alert_rules(session, rt().settings)  # only when there are none: leads own them
     click.echo(f"database is up to date ({_safe_url(rt().settings.database_url)})")
 
 

@@ -49,8 +49,10 @@ def render_page(mention: Mention, draft: Draft | None = None, code: int = 200) -
     thread = load_thread(session, mention)
     users = session.scalars(select(User).where(User.active.is_(True))
                             .order_by(User.display_name)).all()
-    reply_text = request.args.get("text", "") if draft is None else draft.text
-    context = composer_context(session, thread, draft or fresh_draft(thread, reply_text))
+    context = composer_context(session, thread, draft or fresh_draft(thread))
+    wanted = request.args.get("canned") if draft is None else None
+    if wanted:  # "Use" without JavaScript: the page comes back with the template filled in
+        context["draft"].text = dict(context["canned"]).get(wanted, "")
     return render_template(
         "conversation.html", mention=mention, thread=thread, card=author_card(session, thread),
         notes=notes_for(session, thread), names={u.id: u.display_name for u in users},
@@ -101,8 +103,8 @@ def correct(mention_id: int) -> Any:
 def status(mention_id: int) -> Any:
     mention = _mention(mention_id)
     value = request.form.get("status", "")
-    return _guarded(mention, lambda: _done(mention, set_status(get_db(), mention, value, current_user.id),
-                                  f"Status: {value}."))
+    return _guarded(mention, lambda: _done(
+        mention, set_status(get_db(), mention, value, current_user.id), f"Status: {value}."))
 
 
 @bp.post("/<int:mention_id>/claim")

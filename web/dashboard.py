@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
 from collections.abc import Mapping
+from datetime import date, timedelta
 from typing import Any
 
 from flask import Blueprint, Response, abort, render_template, request

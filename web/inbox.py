@@ -30,11 +30,12 @@ def index() -> Any:
     size = get_runtime().settings.console.page_size
     page = inbox_page(session, filters, current_user.id, decode_cursor(request.args.get("after")),
                       size)
-    at = now()
+    at, users = now(), _users()
     return render_template(
-        "inbox.html", page=page, filters=filters, sla={m.id: sla_state(m.sla_due_at, at)
-                                                        for m in page.mentions},
-        users=_users(), sources=session.scalars(select(Source).order_by(Source.name)).all(),
+        "inbox.html", page=page, filters=filters,
+        sla={m.id: sla_state(m.sla_due_at, at) for m in page.mentions},
+        users=users, names={u.id: u.display_name for u in users},
+        sources=session.scalars(select(Source).order_by(Source.name)).all(),
         incidents=open_incidents(), status_choices=list(STATUS_CHOICES),
         sentiments=SENTIMENTS, urgencies=list(URGENCY_RANK),
         first_page=not request.args.get("after"))

@@ -1,11 +1,11 @@
 """The inbox query: filters plus keyset pagination that walks ix_mentions_inbox in index order.
 
 The sort is (urgency_rank, sla_due_at with NULLs last, created_at, id) across the chosen statuses.
-An ORDER BY over `status IN (...)` cannot be read from the index (status is its first column), so
-the query runs once per status, and once more for rows without an SLA due time (NULLs sort first on
-SQLite and last on PostgreSQL, so they get a segment of their own); each segment is an index range
-scan with LIMIT, and the few rows are merged here. No OFFSET and no COUNT(*), so page 20,000 of a
-million mentions costs what page 1 costs.
+An ORDER BY over `status IN (...)` cannot be read from the index (status is its first column), and
+NULLs sort first on SQLite but last on PostgreSQL, so the query is split into segments that each
+have equality on (status, urgency_rank, due time present): every segment is a plain index range
+scan with LIMIT, read in index order, and the few rows are merged here. No OFFSET and no COUNT(*),
+so page 20,000 of a million mentions costs what page 1 costs.
 """
 
 from __future__ import annotations
@@ -168,29 +168,29 @@ def _from_micros(value: int) -> datetime:
     return _EPOCH + timedelta(microseconds=value)
 
 
-def _after(cursor: SortKey | None, with_due: bool) -> ColumnElement[bool]:
-    """Rows of one segment that sort after the cursor (row-value comparisons use the index)."""
+def _after(cursor: SortKey | None, rank: int, with_due: bool) -> ColumnElement[bool] | None:
+    """Rows of segment (rank, with_due) after the cursor: all (true), none (None), or a range."""
     if cursor is None:
         return true()
-    rank, nulls, due, created, ident = cursor
-    if with_due:
-        if nulls:  # the cursor is in rank's no-due tail: only higher ranks remain with a due time
-            return Mention.urgency_rank > rank
-        return tuple_(Mention.urgency_rank, Mention.sla_due_at, Mention.created_at,
-                      Mention.id) > tuple_(rank, due, created, ident)
-    if nulls:
-        return tuple_(Mention.urgency_rank, Mention.created_at, Mention.id) > tuple_(
-            rank, created, ident)
-    return Mention.urgency_rank >= rank
+    c_rank, c_nulls, c_due, c_created, c_id = cursor
+    nulls = 0 if with_due else 1
+    if (rank, nulls) < (c_rank, c_nulls):
+        return None
+    if (rank, nulls) > (c_rank, c_nulls):
+        return true()
+    if with_due:  # row values: one index range, on SQLite and PostgreSQL alike
+        return tuple_(Mention.sla_due_at, Mention.created_at, Mention.id) > tuple_(
+            c_due, c_created, c_id)
+    return tuple_(Mention.created_at, Mention.id) > tuple_(c_created, c_id)
 
 
-def segment(status: str, with_due: bool, where: list[ColumnElement[bool]],
-            cursor: SortKey | None, limit: int) -> Select[tuple[Mention]]:
-    """One index range scan: a status, with or without a due time, after the cursor."""
+def segment(status: str, rank: int, with_due: bool, after: ColumnElement[bool],
+            where: list[ColumnElement[bool]], limit: int) -> Select[tuple[Mention]]:
+    """One index range scan: equality on (status, urgency_rank, due present), in index order."""
     due = Mention.sla_due_at.is_not(None) if with_due else Mention.sla_due_at.is_(None)
-    return (select(Mention).where(Mention.status == status, due, _after(cursor, with_due), *where)
-            .order_by(Mention.urgency_rank, Mention.sla_due_at, Mention.created_at, Mention.id)
-            .limit(limit))
+    return (select(Mention).where(Mention.status == status, Mention.urgency_rank == rank, due,
+                                  after, *where)
+            .order_by(Mention.sla_due_at, Mention.created_at, Mention.id).limit(limit))
 
 
 @dataclass
@@ -201,14 +201,23 @@ class Page:
 
 def inbox_page(session: Session, f: InboxFilters, user_id: int, cursor: SortKey | None,
                size: int) -> Page:
-    """One page of the inbox in the global order, and the cursor of the next page (if any)."""
+    """One page of the inbox in the global order, and the cursor of the next page (if any).
+
+    Segments are visited in the global order (rank 0 with a due time, rank 0 without, rank 1...),
+    so a page usually ends inside the first one or two and later segments are never queried.
+    """
     where = conditions(f, user_id)
-    segments = []
-    for status in STATUS_CHOICES[f.status]:
+    ranks = [URGENCY_RANK[f.urgency]] if f.urgency else sorted(URGENCY_RANK.values())
+    rows: list[Mention] = []
+    for rank in ranks:
         for with_due in (True, False):
-            segments.append(session.scalars(
-                segment(status, with_due, where, cursor, size + 1)).all())
-    merged = list(heapq.merge(*segments, key=lambda m: _comparable(sort_key(m))))
-    page = merged[:size]
-    more = len(merged) > size
-    return Page(page, encode_cursor(sort_key(page[-1])) if more and page else None)
+            after = _after(cursor, rank, with_due)
+            if after is None:
+                continue
+            need = size + 1 - len(rows)
+            parts = [session.scalars(segment(status, rank, with_due, after, where, need)).all()
+                     for status in STATUS_CHOICES[f.status]]
+            rows += list(heapq.merge(*parts, key=lambda m: _comparable(sort_key(m))))[:need]
+            if len(rows) > size:
+                return Page(rows[:size], encode_cursor(sort_key(rows[size - 1])))
+    return Page(rows, None)

@@ -205,7 +205,7 @@ def workload(session: Session) -> Table:
     query = (select(Mention.assignee_id, func.count())
              .where(Mention.assignee_id.is_not(None), Mention.status.in_(OPEN_STATUSES))
              .group_by(Mention.assignee_id))
-    counts = dict(session.execute(query).tuples().all())
+    counts: dict[int, int] = {uid: n for uid, n in session.execute(query)}
     users = session.execute(select(User.id, User.display_name, User.username, User.role)
                             .where(User.active.is_(True))).all()
     rows = [[display or username, counts.get(uid, 0)] for uid, display, username, role in users

@@ -33,7 +33,7 @@ def _workload(session: Session, user_ids: set[int]) -> dict[int, int]:
 
 
 def auto_assign(session: Session) -> int:
-    """Assign up to BATCH new complaints by language and workload; return how many. Caller commits."""
+    """Assign up to BATCH new complaints by language and workload; the caller commits."""
     speakers = _speakers(session)
     if not speakers:
         return 0

@@ -1,4 +1,4 @@
-"""Loading a conversation: the thread in order, our queued replies in it, and the author's history."""
+"""Loading a conversation: the thread in order, our queued replies, and the author's history."""
 
 from __future__ import annotations
 
@@ -82,7 +82,8 @@ def _add_replies(session: Session, frontier: list[int], found: dict[int, Mention
         found.update({r.id: r for r in rows})
 
 
-def _timeline(mentions: list[Mention], outbox: list[OutboxReply]) -> list[tuple[datetime, str, Any]]:
+def _timeline(mentions: list[Mention], outbox: list[OutboxReply]
+              ) -> list[tuple[datetime, str, Any]]:
     """Messages and our replies in time order; a sent reply already polled back shows once."""
     posted = {m.external_id for m in mentions if m.status == "own"}
     items: list[tuple[datetime, str, Any]] = [(m.created_at, "mention", m) for m in mentions]

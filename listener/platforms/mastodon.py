@@ -193,7 +193,11 @@ class MastodonAdapter:
             status = self._guard(self.client.status, external_id)
         except NotFound:
             return None
-        return status_record(status, self._guard(self.own_account_id))
+        try:
+            return status_record(status, self._guard(self.own_account_id))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise PlatformError(f"Mastodon: status {external_id} is malformed: {exc!r}",
+                                retryable=False) from exc
 
     # ----------------------------------------------------------------- posting
 

@@ -46,7 +46,7 @@ FIND_OWN_PAGES = 3
 TIMEOUT_SECONDS = 30.0
 TWITTER_EPOCH_MS = 1288834974657  # snowflake ids carry their creation time
 TWEET_FIELDS = ["author_id", "conversation_id", "created_at", "lang", "referenced_tweets",
-                "note_tweet", "entities"]
+                "note_tweet"]
 USER_FIELDS = ["username", "name", "public_metrics", "verified"]
 EXPANSIONS = ["author_id"]
 _URL = re.compile(r"https?://\S+")
@@ -95,6 +95,8 @@ def make_client(credentials: Mapping[str, str], base_url: str = "") -> tweepy.Cl
 
 def read_credentials(names: Mapping[str, str]) -> dict[str, str]:
     """Credential name -> value, read from the environment variables that settings name."""
+    if not names:
+        raise AuthError("x: no credentials configured (bearer_token, or the OAuth 1.0a keys)")
     values = {}
     for name, variable in names.items():
         value = os.environ.get(variable)
@@ -219,6 +221,14 @@ class XAdapter:
                                   poll)
             except RateLimited as exc:
                 raise _Stop(exc.reset_at, _state(since, oldest, top)) from exc
+            except PlatformError as exc:
+                if since and _since_id_refused(exc):
+                    # Recent search reaches back 7 days and refuses an older since_id (a source
+                    # paused for long): start this stream over from what X still has.
+                    log.warning("x: since_id %s is too old; reading the last 7 days", since)
+                    since = until = top = oldest = token = None
+                    continue
+                raise
             ids = self._take_page(body, poll)
             meta = body.get("meta") if isinstance(body, dict) else None
             meta = meta if isinstance(meta, dict) else {}
@@ -435,6 +445,10 @@ def _reset_at(response: requests.Response | None) -> datetime:
     except (TypeError, ValueError, OverflowError, OSError):
         return now() + timedelta(minutes=15)  # X's rate-limit windows are 15 minutes
     return max(reset, now() + timedelta(seconds=1))
+
+
+def _since_id_refused(exc: PlatformError) -> bool:
+    return isinstance(exc.__cause__, tweepy.BadRequest) and "since_id" in str(exc)
 
 
 def _detail(exc: tweepy.HTTPException) -> str:

@@ -285,3 +285,19 @@ def test_from_settings_reads_credentials_from_the_environment(
     assert poll("x-brand", force=True).status == "stored"
     assert set(_stored(rt)) == {tid}
     assert _source_row(rt).cursor["user_ids"] == {"lumenmobile": state.brand}
+
+
+def test_a_since_id_older_than_seven_days_starts_the_stream_over(
+        rt: Runtime, fake: tuple[XState, str], clock: FrozenClock) -> None:
+    state, base = fake
+    bob = state.add_user("bob")
+    first = state.add_tweet("lumen before the pause", bob)
+    _source(rt, base, mentions=False)
+    poll("x-brand")
+    clock.advance(days=10)  # the source was paused; X forgot everything older than 7 days
+    later = state.add_tweet("lumen after the pause", bob)
+    state.oldest_since_id = int(later)
+    del state.tweets[first]
+    assert poll("x-brand").status == "stored"
+    assert set(_stored(rt)) == {first, later}
+    assert _source_row(rt).cursor["streams"]["search:lumen"] == {"since_id": later}

@@ -8,7 +8,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from sqlalchemy import update
+
 from earful.clock import FrozenClock
+from earful.models import Mention
 from earful.runtime import Runtime
 from listener.ingest import ingest
 from tests.factories import record
@@ -91,6 +94,7 @@ def test_hostile_mention_is_escaped(app: Flask, rt: Runtime) -> None:
     payload = '<script>alert("x")</script><img src=x onerror=alert(1)>'
     with rt.sessions.begin() as session:
         ingest(session, [record(payload, author="evil")], model=rt.model)
+        session.execute(update(Mention).values(complaint=True))  # in the default inbox view
     client = app.test_client()
     login(client)
     page = client.get("/").get_data(as_text=True)

@@ -136,7 +136,7 @@ class FakeMastodon:
             scripted = self._scripted_failure()
             if scripted is not None:
                 return scripted
-            if request.path.startswith("/api/v2/instance"):
+            if request.path.startswith(("/api/v1/instance", "/api/v2/instance")):
                 return None
             auth = request.headers.get("Authorization", "")
             if auth.removeprefix("Bearer ") not in self.tokens:
@@ -151,8 +151,9 @@ class FakeMastodon:
                                         iso(now() + timedelta(minutes=5)))
             return response
 
+        @app.get("/api/v1/instance")
         @app.get("/api/v2/instance")
-        def instance() -> Any:
+        def instance() -> Any:  # Mastodon.py reads the version from it (search needs >= 2.8)
             return jsonify(domain="masto.example", title="fake", version="4.3.0",
                            source_url="", description="", usage={"users": {"active_month": 1}},
                            thumbnail={"url": ""}, languages=["en"], configuration={},

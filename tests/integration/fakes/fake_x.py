@@ -31,6 +31,7 @@ class XState:
         self.junk: list[Any] = []  # malformed items served on the next search page
         self.failures: list[tuple[int, int]] = []  # (requests to let through first, status)
         self.expired = False
+        self.oldest_since_id = 0  # recent search refuses since_id older than 7 days
         self.requests: list[tuple[str, str, dict[str, str]]] = []
         self.brand = self.add_user("LumenMobile", "Lumen Mobile", followers=50_000, verified=True)
 
@@ -145,6 +146,16 @@ def create_app(state: XState) -> Flask:
 
     @app.get("/2/tweets/search/recent")
     def search_recent() -> Response:
+        since = request.args.get("since_id")
+        if since and int(since) < state.oldest_since_id:
+            response = jsonify(
+                errors=[{"parameters": {"since_id": [since]},
+                         "message": f"Invalid 'since_id':'{since}'. 'since_id' must be a tweet "
+                                    "id created after the start of the 7-day window."}],
+                title="Invalid Request", detail="One or more parameters to your request was "
+                "invalid.", type="https://api.twitter.com/2/problems/invalid-request")
+            response.status_code = 400
+            return response
         words = [w.strip('"') for w in request.args["query"].lower().split()
                  if not w.startswith("-") and ":" not in w]
         matching = [t for t, tw in state.tweets.items()

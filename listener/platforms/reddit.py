@@ -1,0 +1,455 @@
+"""Reddit through praw: keyword search, the brand's own subreddits, username mentions, posting.
+
+Reddit listings are newest first and page towards older items with `after`; nothing like since_id
+is reliable (`before` breaks when its anchor is deleted, and search indexes late). So each stream's
+cursor is a creation time plus the fullnames seen near it: a poll reads down to that time minus an
+overlap, skips fullnames already seen, and moves the time only when it reached the floor. A poll
+cut short (a 429, a spent request allowance, the page cap) stores what it read and the `after`
+fullname to resume from.
+
+Listings are read as raw JSON through `praw.Reddit.request`: praw's models fetch lazily when an
+attribute is missing, so one malformed item would cost a network call per field; raw dicts let us
+skip it. We keep only the Reddit username of an author: Reddit's API terms forbid linking Reddit
+users to identities elsewhere.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import praw
+import prawcore
+from praw.exceptions import PRAWException, RedditAPIException
+from requests import Response
+
+from earful.clock import now
+from earful.settings import AccountSettings, Settings, SourceSettings
+from listener.platforms.base import AuthError, FetchResult, PlatformError, PostRef, RateLimited
+from listener.records import AuthorRecord, InvalidRecord, MentionRecord, clean_text
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "reddit"
+SITE = "https://www.reddit.com"
+PAGE_SIZE = 100  # Reddit's maximum listing size
+MAX_PAGES_PER_STREAM = 10
+OVERLAP_SECONDS = 15 * 60  # search indexes late: look back this far below the cursor
+INITIAL_LOOKBACK_SECONDS = 7 * 24 * 3600  # the first poll of a source reads a week back
+MAX_SEEN = 5000
+REQUEST_RESERVE = 5  # stop paging before prawcore would sleep out the whole window
+FIND_OWN_PAGES = 3
+GONE = ("[deleted]", "[removed]")
+RAW_FIELDS = ("subreddit", "score", "num_comments", "link_title", "over_18", "type",
+              "is_self", "stickied", "distinguished")
+_THREAD = re.compile(r"/comments/([0-9a-z]+)/")
+USER_AGENT = "python:earful:0.1 (by /u/{handle})"  # the form Reddit's API rules ask for
+
+
+@dataclass
+class RateLimitHeaders:
+    """The last x-ratelimit-* headers Reddit sent (prawcore keeps no reset time we can read)."""
+
+    remaining: float | None = None
+    reset_seconds: int | None = None
+
+    def update(self, response: Response) -> None:
+        """Remember the allowance left and when it resets."""
+        try:
+            if "x-ratelimit-remaining" in response.headers:
+                self.remaining = float(response.headers["x-ratelimit-remaining"])
+                self.reset_seconds = int(float(response.headers.get("x-ratelimit-reset", 0)))
+        except ValueError:
+            pass
+
+
+class _Requestor(prawcore.Requestor):
+    """prawcore's requestor, noting rate-limit headers for the adapter."""
+
+    def __init__(self, *args: Any, limits: RateLimitHeaders, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.limits = limits
+
+    def request(self, *args: Any, timeout: float | None = None, **kwargs: Any) -> Response:
+        response = super().request(*args, timeout=timeout, **kwargs)
+        self.limits.update(response)
+        return response
+
+
+def make_reddit(credentials: Mapping[str, str], base_url: str = "", user_agent: str = ""
+                ) -> tuple[praw.Reddit, RateLimitHeaders]:
+    """A praw client (script app, refresh token or app-only) and its rate-limit headers."""
+    limits = RateLimitHeaders()
+    urls = {"reddit_url": base_url, "oauth_url": base_url, "short_url": base_url} \
+        if base_url else {}
+    options = {name: credentials[name] for name in
+               ("client_id", "client_secret", "username", "password", "refresh_token")
+               if credentials.get(name)}
+    reddit = praw.Reddit(
+        user_agent=user_agent or USER_AGENT.format(handle=credentials.get("username", "")),
+        check_for_updates=False,  # else praw asks PyPI for a newer version at start-up
+        requestor_class=_Requestor, requestor_kwargs={"limits": limits},
+        **urls, **options)
+    return reddit, limits
+
+
+def read_credentials(names: Mapping[str, str]) -> dict[str, str]:
+    """Credential name -> value, read from the environment variables that settings name."""
+    if not names:
+        raise AuthError("reddit: no credentials configured (client_id, client_secret, ...)")
+    values = {}
+    for name, variable in names.items():
+        value = os.environ.get(variable)
+        if not value:
+            raise AuthError(f"credential {name}: environment variable {variable} is not set")
+        values[name] = value
+    return values
+
+
+def _build(credentials: Mapping[str, str], base_url: str, handle: str
+           ) -> tuple[praw.Reddit, RateLimitHeaders]:
+    try:
+        return make_reddit(credentials, base_url, USER_AGENT.format(handle=_username(handle)))
+    except PRAWException as exc:  # e.g. no client_id: a configuration problem
+        raise AuthError(f"reddit: cannot build the client: {exc}") from exc
+
+
+def _own_handles(settings: Settings, *extra: str) -> set[str]:
+    handles = {a.handle for a in settings.accounts if a.platform == PLATFORM}
+    return {_username(h) for h in (*handles, *extra) if h}
+
+
+def _username(handle: str) -> str:
+    handle = handle.strip().lstrip("/")
+    return (handle[2:] if handle.lower().startswith("u/") else handle).lower()
+
+
+class _Stop(Exception):
+    """Stop reading further streams this poll; `state` resumes the interrupted stream."""
+
+    def __init__(self, reset_at: datetime, state: dict[str, Any]) -> None:
+        super().__init__(reset_at.isoformat())
+        self.reset_at, self.state = reset_at, state
+
+
+@dataclass
+class _Poll:
+    records: dict[str, MentionRecord] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+    requests: int = 0
+
+
+class RedditAdapter:
+    """Reads and posts on Reddit through a ready `praw.Reddit` (see `make_reddit`)."""
+
+    platform = PLATFORM
+
+    def __init__(self, reddit: praw.Reddit, *, limits: RateLimitHeaders | None = None,
+                 own_handles: Iterable[str] = ()) -> None:
+        self.reddit = reddit
+        self.limits = limits or RateLimitHeaders()
+        self.own_handles = {_username(h) for h in own_handles if h}
+
+    @classmethod
+    def from_settings(cls, source: SourceSettings, settings: Settings) -> RedditAdapter:
+        """The adapter for a [[sources]] entry."""
+        reddit, limits = _build(read_credentials(source.credentials), source.base_url,
+                                source.account)
+        return cls(reddit, limits=limits, own_handles=_own_handles(settings, source.account))
+
+    @classmethod
+    def from_account(cls, account: AccountSettings, settings: Settings) -> RedditAdapter:
+        """The adapter for posting as an [[accounts]] entry."""
+        reddit, limits = _build(read_credentials(account.credentials), account.base_url,
+                                account.handle)
+        return cls(reddit, limits=limits, own_handles=_own_handles(settings, account.handle))
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def fetch_mentions(self, source: SourceSettings, cursor: Any) -> FetchResult:
+        """New posts and comments for the source since `cursor`."""
+        before = dict((cursor if isinstance(cursor, dict) else {}).get("streams") or {})
+        if source.account:
+            self.own_handles.add(_username(source.account))
+        poll = _Poll()
+        streams: dict[str, Any] = {}
+        reset_at: datetime | None = None
+        plan = _plan(source)
+        for key, path, params in plan:
+            try:
+                streams[key] = self._read_stream(path, params, before.get(key) or {}, poll)
+            except _Stop as stop:
+                streams[key], reset_at = stop.state, stop.reset_at
+                break
+        unchanged = {key: before.get(key) or {} for key, _, _ in plan}
+        for key, old in unchanged.items():  # streams not reached keep their old cursor
+            streams.setdefault(key, old)
+        if reset_at is not None and not poll.records and streams == unchanged:
+            raise RateLimited(reset_at)  # no progress at all: a plain failure to reschedule
+        return FetchResult(records=list(poll.records.values()), cursor={"streams": streams},
+                           requests=poll.requests, rate_limited_until=reset_at,
+                           skipped=poll.skipped)
+
+    def _read_stream(self, path: str, params: dict[str, Any], state: dict[str, Any],
+                     poll: _Poll) -> dict[str, Any]:
+        """Read one listing newest-first down to its floor; return its new cursor state."""
+        newest: float | None = state.get("newest")
+        seen: dict[str, float] = dict(state.get("seen") or {})
+        resume = state.get("resume") or {}
+        floor = float(resume.get("floor") or (newest - OVERLAP_SECONDS if newest is not None
+                                               else now().timestamp() - INITIAL_LOOKBACK_SECONDS))
+        top = float(resume.get("top") or newest or floor)
+        after: str | None = resume.get("after")
+
+        def interrupted() -> dict[str, Any]:
+            return {"newest": newest, "seen": _prune(seen, top),
+                    "resume": {"after": after, "floor": floor, "top": top}}
+
+        for _ in range(MAX_PAGES_PER_STREAM):
+            query = {**params, "limit": PAGE_SIZE, **({"after": after} if after else {})}
+            try:
+                body = self._call(lambda q=query: self.reddit.request(
+                    method="GET", path=path, params=q), poll)
+            except RateLimited as exc:
+                raise _Stop(exc.reset_at, interrupted()) from exc
+            children, next_after = _listing(body)
+            reached_floor = False
+            for child in children:
+                created = _created(child)
+                if created is not None and created < floor:
+                    reached_floor = True
+                    break
+                top = max(top, created or top)
+                self._take(child, seen, poll)
+            if reached_floor or not next_after:
+                return {"newest": top, "seen": _prune(seen, top)}
+            after = next_after
+            if self.limits.remaining is not None and self.limits.remaining < REQUEST_RESERVE:
+                # prawcore would sleep until the window resets: reschedule instead.
+                reset = now() + timedelta(seconds=max(1, self.limits.reset_seconds or 60))
+                raise _Stop(reset, interrupted())
+        return interrupted()  # page cap: the rest of the backlog comes next poll
+
+    def _take(self, child: Any, seen: dict[str, float], poll: _Poll) -> None:
+        data = child.get("data") if isinstance(child, dict) else None
+        name = data.get("name") if isinstance(data, dict) else None
+        if isinstance(name, str) and name in seen:
+            return
+        try:
+            record = self._record(child)
+        except (InvalidRecord, KeyError, TypeError, ValueError, AttributeError,
+                OverflowError) as exc:
+            log.warning("reddit: skipping malformed item %r: %s", name, exc)
+            poll.skipped.append(f"reddit item {str(name)[:40]}: {exc}")
+            return
+        if record is None:
+            return
+        seen[record.external_id] = record.created_at.timestamp()
+        poll.records.setdefault(record.external_id, record)
+
+    def _record(self, child: Any) -> MentionRecord | None:
+        """Our record for a t3 (post) or t1 (comment) thing; None if it is already gone."""
+        kind, data = child.get("kind"), child.get("data")
+        if kind not in ("t1", "t3") or not isinstance(data, dict):
+            raise InvalidRecord(f"not a post or comment (kind {kind!r})")
+        name = data.get("name") or f"{kind}_{data['id']}"
+        if not isinstance(name, str) or not name.startswith(f"{kind}_"):
+            raise InvalidRecord("missing or malformed fullname")
+        if _is_gone(data):
+            return None
+        if kind == "t3":
+            title, body = str(data["title"]), data.get("selftext") or ""
+            text = f"{title}\n\n{body}" if body else title
+            parent, conversation = None, name
+        else:
+            text, parent = data["body"], data.get("parent_id")
+            # Inbox items carry no link_id, only a context link to the thread.
+            conversation = data.get("link_id") or _thread_of(data.get("context"))
+        if not isinstance(text, str):
+            raise InvalidRecord("text is not a string")
+        author = data.get("author")
+        username = author if isinstance(author, str) and author not in GONE else ""
+        link = data.get("permalink") or data.get("context") or ""
+        return MentionRecord(
+            platform=PLATFORM, external_id=name, text=text,
+            created_at=datetime.fromtimestamp(float(data["created_utc"]), UTC),
+            url=f"{SITE}{link}" if isinstance(link, str) and link.startswith("/") else "",
+            author=AuthorRecord(external_id=username, handle=username) if username else None,
+            conversation_id=conversation if isinstance(conversation, str) else None,
+            parent_external_id=parent if isinstance(parent, str) else None,
+            raw={"kind": kind, **{k: _clean(data[k]) for k in RAW_FIELDS if k in data}},
+            is_own=bool(username) and username.lower() in self.own_handles)
+
+    def get_post(self, external_id: str) -> MentionRecord | None:
+        """Re-fetch a post or comment by fullname; None when it was deleted or removed."""
+        name = external_id if external_id[:3] in ("t1_", "t3_") else f"t3_{external_id}"
+        body = self._call(lambda: self.reddit.request(
+            method="GET", path="api/info", params={"id": name}), _Poll())
+        children, _ = _listing(body)
+        if not children:
+            return None
+        record = self._record(children[0])
+        return record.validated() if record else None
+
+    # -- posting ---------------------------------------------------------------------------
+
+    def post(self, account: AccountSettings, text: str, reply_to: str | None = None) -> PostRef:
+        """Reply to `reply_to` (a fullname), or post to the account's own profile."""
+        if reply_to:
+            data = {"thing_id": reply_to, "text": text, "api_type": "json"}
+            path = "api/comment"
+        else:
+            title, body = _split_post(text)
+            data = {"sr": f"u_{_username(account.handle)}", "kind": "self", "title": title,
+                    "text": body, "api_type": "json", "resubmit": "true"}
+            path = "api/submit"
+        answer = self._call(lambda: self.reddit.request(method="POST", path=path, data=data),
+                            _Poll())
+        result = answer.get("json") if isinstance(answer, dict) else None
+        errors = result.get("errors") if isinstance(result, dict) else None
+        if errors or not isinstance(result, dict):
+            raise PlatformError(f"reddit refused the post: {errors or answer!r:.300}",
+                                retryable=False)
+        made = result.get("data") or {}
+        thing = (made.get("things") or [{}])[0].get("data", {}) if reply_to else made
+        name = thing.get("name") or ""
+        link = thing.get("permalink") or ""
+        return PostRef(PLATFORM, name, f"{SITE}{link}" if link.startswith("/")
+                       else str(thing.get("url") or ""))
+
+    def find_own_post(self, account: AccountSettings, reply_to: str | None,
+                      text: str) -> PostRef | None:
+        """The account's post of `text` (in reply to `reply_to`), if it was already published."""
+        user = _username(account.handle)
+        path = f"user/{user}/comments" if reply_to else f"user/{user}/submitted"
+        after: str | None = None
+        poll = _Poll()
+        for _ in range(FIND_OWN_PAGES):
+            params = {"limit": PAGE_SIZE, "sort": "new", **({"after": after} if after else {})}
+            body = self._call(lambda p=params: self.reddit.request(  # type: ignore[misc]
+                method="GET", path=path, params=p), poll)
+            children, after = _listing(body)
+            for child in children:
+                data = child.get("data") if isinstance(child, dict) else None
+                if isinstance(data, dict) and _same_post(data, reply_to, text):
+                    link = str(data.get("permalink") or "")
+                    return PostRef(PLATFORM, str(data.get("name")),
+                                   f"{SITE}{link}" if link.startswith("/") else "")
+            if not after:
+                return None
+        return None
+
+    # -- errors ----------------------------------------------------------------------------
+
+    def _call(self, func: Callable[[], Any], poll: _Poll) -> Any:
+        """Run one API call, counting it and turning praw/prawcore errors into our own."""
+        poll.requests += 1
+        try:
+            return func()
+        except prawcore.TooManyRequests as exc:
+            raise RateLimited(_reset_at(exc.response)) from exc
+        except (prawcore.OAuthException, prawcore.InvalidToken, prawcore.Forbidden,
+                prawcore.InsufficientScope) as exc:
+            raise AuthError(f"reddit: credentials refused ({exc})") from exc
+        except prawcore.ResponseException as exc:
+            status = exc.response.status_code
+            if status in (401, 403):  # refused at the token endpoint
+                raise AuthError(f"reddit: credentials refused ({exc})") from exc
+            raise PlatformError(f"reddit: {exc}", retryable=status >= 500) from exc
+        except prawcore.RequestException as exc:
+            raise PlatformError(f"reddit: network error: {exc}") from exc
+        except RedditAPIException as exc:
+            if any(item.error_type == "RATELIMIT" for item in exc.items):
+                raise RateLimited(now() + timedelta(minutes=10), "reddit: posting too often") \
+                    from exc
+            raise PlatformError(f"reddit: {exc}", retryable=False) from exc
+        except (PRAWException, prawcore.PrawcoreException) as exc:
+            raise PlatformError(f"reddit: {exc}", retryable=False) from exc
+
+
+def _plan(source: SourceSettings) -> list[tuple[str, str, dict[str, Any]]]:
+    """(cursor key, listing path, params) for each stream the source reads."""
+    plan: list[tuple[str, str, dict[str, Any]]] = []
+    subs = "+".join(s.removeprefix("r/") for s in source.subreddits)
+    for query in source.queries:
+        path = f"r/{subs}/search" if subs else "search"
+        params = {"q": query, "sort": "new", "t": "week", "restrict_sr": "on" if subs else ""}
+        plan.append((f"search:{query}", path, {k: v for k, v in params.items() if v}))
+    own = "+".join(s.removeprefix("r/") for s in source.own_subreddits)
+    if own:
+        plan.append(("new", f"r/{own}/new", {}))
+        plan.append(("comments", f"r/{own}/comments", {}))
+    if source.mentions:
+        plan.append(("mentions", "message/mentions", {}))
+    return plan
+
+
+def _listing(body: Any) -> tuple[list[Any], str | None]:
+    data = body.get("data") if isinstance(body, dict) else None
+    if not isinstance(data, dict):
+        return [], None
+    children = data.get("children")
+    after = data.get("after")
+    return (children if isinstance(children, list) else []), \
+        (after if isinstance(after, str) and after else None)
+
+
+def _created(child: Any) -> float | None:
+    data = child.get("data") if isinstance(child, dict) else None
+    value = data.get("created_utc") if isinstance(data, dict) else None
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _thread_of(context: Any) -> str | None:
+    match = _THREAD.search(context) if isinstance(context, str) else None
+    return f"t3_{match.group(1)}" if match else None
+
+
+def _is_gone(data: dict[str, Any]) -> bool:
+    """Deleted by its author or removed by moderators: nothing left to read or answer."""
+    if data.get("removed_by_category"):
+        return True
+    content = data.get("body") if "body" in data else data.get("selftext")
+    return content in GONE and data.get("author") in GONE + (None,)
+
+
+def _prune(seen: dict[str, float], top: float) -> dict[str, float]:
+    """Keep the fullnames the next poll's overlap can meet again."""
+    recent = {name: t for name, t in seen.items() if t >= top - OVERLAP_SECONDS}
+    return dict(sorted(recent.items(), key=lambda kv: kv[1])[-MAX_SEEN:])
+
+
+def _clean(value: Any) -> Any:
+    return clean_text(value, 300) if isinstance(value, str) else value
+
+
+def _reset_at(response: Response | None) -> datetime:
+    """When Reddit's window resets (x-ratelimit-reset and retry-after are in seconds)."""
+    headers = response.headers if response is not None else {}
+    for name in ("x-ratelimit-reset", "retry-after"):
+        try:
+            return now() + timedelta(seconds=max(1.0, float(headers[name])))
+        except (KeyError, TypeError, ValueError):
+            continue
+    return now() + timedelta(minutes=10)  # Reddit's rate-limit window
+
+
+def _split_post(text: str) -> tuple[str, str]:
+    """A top-level Reddit post needs a title: the first line (at most 300 characters)."""
+    first, _, rest = text.strip().partition("\n")
+    if len(first) > 300:
+        return first[:299] + "…", text.strip()
+    return first, rest.strip()
+
+
+def _same_post(data: dict[str, Any], reply_to: str | None, text: str) -> bool:
+    if reply_to:
+        return data.get("parent_id") == reply_to and \
+            str(data.get("body") or "").strip() == text.strip()
+    title, body = _split_post(text)
+    return data.get("title") == title and str(data.get("selftext") or "").strip() == body
