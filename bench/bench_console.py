@@ -133,9 +133,9 @@ def main() -> None:
     for label, median, p90 in rows:
         print(f"{label}: median {median:.1f} ms, p90 {p90:.1f} ms")
     write_section("Console pages (web)", f"""
-Command: `.venv/bin/python bench/bench_console.py --mentions {args.mentions} --requests {args.requests}`
-({machine()}; SQLite in WAL mode with {args.mentions:,} mentions from 20,000 authors; requests through
-the Flask app in-process, signed in, templates rendered).
+Command: `.venv/bin/python bench/bench_console.py --mentions {args.mentions} \\
+--requests {args.requests}` ({machine()}; SQLite in WAL mode with {args.mentions:,} mentions from
+20,000 authors; requests through the Flask app in-process, signed in, templates rendered).
 
 | page | median ms | p90 ms | target median ms |
 | --- | ---: | ---: | ---: |

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import platform
 import re
 from datetime import UTC, datetime
 from pathlib import Path
-
-import os
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 HEADER = ("# Benchmarks\n\nEvery figure here is written by a command in `bench/` "

@@ -15,6 +15,7 @@ from typing import Any
 
 import joblib
 import sklearn
+import sklearn.exceptions
 
 FORMAT = 1
 META_FILE = "model.json"

@@ -1,6 +1,6 @@
-"""A replaceable clock, so polling, backoff, SLA and spike windows never wait in real time in tests.
+"""A replaceable clock: polling, backoff, SLA and spike windows never wait in real time.
 
-Code asks `earful.clock.now()` for the time; tests swap the clock with `use_clock(FrozenClock(...))`.
+Code asks `earful.clock.now()` for the time; tests swap it with `use_clock(FrozenClock(...))`.
 All times are timezone-aware UTC.
 """
 

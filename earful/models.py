@@ -326,7 +326,7 @@ class DemoState(Base):
 
 
 class Presence(Base):
-    """Who is viewing or typing on a conversation (pinged by the console; stale rows are ignored)."""
+    """Who is viewing or typing on a conversation (pinged by the console; stale rows ignored)."""
 
     __tablename__ = "presence"
     __table_args__ = (UniqueConstraint("user_id", "mention_id"),

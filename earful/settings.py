@@ -1,4 +1,4 @@
-"""Settings: a typed schema loaded from settings.toml (+ settings.local.toml), validated at start-up.
+"""Settings: a typed schema loaded from settings.toml (+ settings.local.toml), checked at start.
 
 Where: `EARFUL_SETTINGS` (a path) or ./settings.toml. An optional settings.local.toml beside it
 overrides keys; arrays such as [[sources]] are replaced, not merged. Secrets never live in these

@@ -1,1 +1,1 @@
-"""Listening: platform adapters poll for mentions, normalise them and hand them to the ingest path."""
+"""Listening: platform adapters poll for mentions, normalise them and hand them to ingest."""

@@ -20,6 +20,7 @@ def sync_sources(session: Session, sources: list[SourceSettings]) -> list[Source
         row = session.scalar(select(Source).where(Source.name == config.name))
         watch = {"queries": config.queries, "subreddits": config.subreddits,
                  "hashtags": config.hashtags, "mentions": config.mentions,
+                 "own_subreddits": config.own_subreddits,
                  "account": config.account}
         if row is None:
             row = Source(name=config.name, platform=config.platform, watch=watch)

@@ -42,6 +42,21 @@ def clean_text(value: object, limit: int) -> str:
     return text
 
 
+def clean_json(value: Any, depth: int = 0) -> Any:
+    """A raw payload with every string made storable (lone surrogates would make the row fail)."""
+    if depth > 20:
+        return None  # absurdly deep nesting from a stranger: not worth keeping
+    if isinstance(value, str):
+        return clean_text(value, 100_000)
+    if isinstance(value, dict):
+        return {clean_text(k, 200): clean_json(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [clean_json(v, depth + 1) for v in value]
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return clean_text(value, 1000)
+
+
 @dataclass(frozen=True)
 class AuthorRecord:
     external_id: str
@@ -101,4 +116,5 @@ class MentionRecord:
             conversation_id=clean_text(self.conversation_id, MAX_ID_CHARS) or None,
             parent_external_id=clean_text(self.parent_external_id, MAX_ID_CHARS) or None,
             lang=clean_text(self.lang, 8).lower() or None,
+            raw=clean_json(self.raw) if self.raw is not None else None,
         )

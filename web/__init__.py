@@ -1,4 +1,4 @@
-"""The composition root: the Flask console, the CLI and the scheduler wiring. Nothing imports web/."""
+"""The composition root: the Flask console, the CLI, the scheduler wiring. Nothing imports web/."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Headers and CSRF: strangers write the mentions we display, so the browser must distrust them too."""
+"""Headers and CSRF: strangers write the mentions we show, so the browser must distrust them."""
 
 from __future__ import annotations
 

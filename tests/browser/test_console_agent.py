@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, expect
 from sqlalchemy import func, select
 
 from earful.clock import now
@@ -38,8 +38,7 @@ def test_sign_in_and_triage_with_the_keyboard(live_server: str, console_rt: Runt
     assert rows.count() >= 3, "the demo should leave open complaints in the inbox"
     expect(rows.nth(0)).to_have_class(re.compile(r"\bcurrent\b"))
     page.set_viewport_size({"width": 1280, "height": 900})
-    screenshot(page, "inbox")
-    page.screenshot(path=str(_doc("inbox.png")))
+    screenshot(page, "inbox", doc_name="inbox.png")
 
     page.keyboard.press("j")
     page.keyboard.press("j")
@@ -108,8 +107,7 @@ def test_conversation_correct_a_label_and_reply_with_a_canned_response(
         row = session.scalar(select(OutboxReply).where(OutboxReply.mention_id == mention_id))
         assert row is not None and row.status == "queued" and row.text.endswith("Thanks!")
     page.evaluate("window.scrollTo(0, 0)")
-    screenshot(page, "conversation")
-    page.screenshot(path=str(_doc("conversation.png")))
+    screenshot(page, "conversation", doc_name="conversation.png")
 
 
 def test_collision_warning_between_two_colleagues(live_server: str, console_rt: Runtime,
@@ -179,9 +177,3 @@ def test_hostile_mention_renders_as_text_and_runs_nothing(
     assert page.locator("img[src=x], svg[onload]").count() == 0
     screenshot(page, "hostile-mention")
 
-
-def _doc(name: str):  # type: ignore[no-untyped-def]
-    from tests.browser.conftest import DOC_SHOTS
-
-    DOC_SHOTS.mkdir(parents=True, exist_ok=True)
-    return DOC_SHOTS / name

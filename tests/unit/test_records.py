@@ -44,3 +44,10 @@ def test_dangerous_urls_are_dropped_and_naive_times_become_utc() -> None:
     assert record.url == ""
     assert record.created_at.tzinfo is not None
     assert record.author is not None and record.author.followers is None
+
+
+def test_raw_payload_is_made_storable() -> None:
+    record = MentionRecord(platform="x", external_id="1", text="hi",
+                           created_at=datetime(2026, 1, 1),
+                           raw={"text": "bad \ud800", "nested": [{"k\x00": "v"}]}).validated()
+    assert record.raw == {"text": "bad \ufffd", "nested": [{"k": "v"}]}

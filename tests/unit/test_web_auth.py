@@ -7,7 +7,6 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-
 from sqlalchemy import update
 
 from earful.clock import FrozenClock
