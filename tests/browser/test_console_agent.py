@@ -48,7 +48,7 @@ def test_sign_in_and_triage_with_the_keyboard(live_server: str, console_rt: Runt
     target = int(second.get_attribute("data-id"))
 
     page.keyboard.press("a")  # assign to me: a real form POST, back to the same view
-    expect(page.locator(".flash")).to_contain_text("Assign: 1 of 1")
+    expect(page.locator("main > .flash")).to_contain_text("Assign: 1 of 1")
     with console_rt.sessions() as session:
         alice = session.scalar(select(User.id).where(User.username == "alice"))
         assert session.get(Mention, target).assignee_id == alice
@@ -56,7 +56,7 @@ def test_sign_in_and_triage_with_the_keyboard(live_server: str, console_rt: Runt
     expect(page.locator("#inbox-table tbody tr.current")).to_have_attribute(
         "data-id", str(target))  # the cursor stays where it was
     page.keyboard.press("e")  # resolve: it leaves the open-complaints view
-    expect(page.locator(".flash")).to_contain_text("Resolve: 1 of 1")
+    expect(page.locator("main > .flash")).to_contain_text("Resolve: 1 of 1")
     expect(page.locator(f'#inbox-table tr[data-id="{target}"]')).to_have_count(0)
     with console_rt.sessions() as session:
         assert session.get(Mention, target).status == "resolved"
@@ -80,7 +80,7 @@ def test_conversation_correct_a_label_and_reply_with_a_canned_response(
         current = session.get(Mention, mention_id).urgency
     other = next(u for u in URGENCY_RANK if u != current)
     page.locator(f'form[data-field="urgency"] button[value="{other}"]').click()
-    expect(page.locator(".flash")).to_contain_text(f"urgency set to {other}")
+    expect(page.locator("main > .flash")).to_contain_text(f"urgency set to {other}")
     expect(page.locator(f'form[data-field="urgency"] button[value="{other}"]')).to_have_attribute(
         "aria-pressed", "true")
     with console_rt.sessions() as session:
@@ -100,7 +100,7 @@ def test_conversation_correct_a_label_and_reply_with_a_canned_response(
     text.type(" Thanks!")
     screenshot(page, "conversation-composing")
     page.click("#send-reply")
-    expect(page.locator(".flash")).to_contain_text("Reply queued.")
+    expect(page.locator("main > .flash")).to_contain_text("Reply queued.")
     expect(page.locator(".message.outbox").last).to_contain_text("Thanks!")
     expect(page.locator(".message.outbox").last).to_contain_text("queued")
     with console_rt.sessions() as session:
@@ -125,7 +125,7 @@ def test_collision_warning_between_two_colleagues(live_server: str, console_rt: 
     bob.locator("#reply-text").type("Bob answers first")
     expect(alice.locator("#presence")).to_contain_text("Bob Builder is typing", timeout=5000)
     bob.click("#send-reply")
-    expect(bob.locator(".flash")).to_contain_text("Reply queued.")
+    expect(bob.locator("main > .flash")).to_contain_text("Reply queued.")
 
     # Alice's page learns of it from the next ping, before she sends...
     expect(alice.locator("#newer-warning")).to_be_visible(timeout=5000)
@@ -138,7 +138,7 @@ def test_collision_warning_between_two_colleagues(live_server: str, console_rt: 
     screenshot(alice, "collision-confirm")
     alice.check("#confirm-newer")
     alice.click("#send-reply")
-    expect(alice.locator(".flash")).to_contain_text("Reply queued.")
+    expect(alice.locator("main > .flash")).to_contain_text("Reply queued.")
     with console_rt.sessions() as session:
         texts = session.scalars(select(OutboxReply.text).where(
             OutboxReply.mention_id == mention_id)).all()

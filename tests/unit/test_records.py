@@ -50,4 +50,4 @@ def test_raw_payload_is_made_storable() -> None:
     record = MentionRecord(platform="x", external_id="1", text="hi",
                            created_at=datetime(2026, 1, 1),
                            raw={"text": "bad \ud800", "nested": [{"k\x00": "v"}]}).validated()
-    assert record.raw == {"text": "bad \ufffd", "nested": [{"k": "v"}]}
+    assert record.raw == {"text": "bad ?", "nested": [{"k": "v"}]}
