@@ -57,7 +57,16 @@ class DemoAdapter:
         return FetchResult(records=records, cursor=state, requests=0)
 
     def get_post(self, external_id: str) -> MentionRecord | None:
-        return self._posted.get(external_id)
+        """Scenario beats and history never disappear; our own demo replies live in memory."""
+        if external_id in self._posted:
+            return self._posted[external_id]
+        cycle, _, index = external_id.partition("-")
+        if cycle.isdigit() and index.isdigit() and int(index) < len(SCENARIO):
+            return beat_record(int(cycle), int(index), now())
+        if cycle == "history":
+            return MentionRecord(platform=PLATFORM, external_id=external_id, text="",
+                                 created_at=now())
+        return None
 
     def post(self, account: AccountSettings, text: str, reply_to: str | None = None) -> PostRef:
         """Pretend to publish: the demo has no network to post to."""

@@ -4,7 +4,6 @@ Chromium through Playwright (never `playwright install`)."""
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -36,38 +35,44 @@ USERS = {"alice": ("agent", "Alice Agent"), "bob": ("agent", "Bob Builder"),
 
 
 class KeywordModel:
-    """A stand-in classifier: the browser tests are about the console, so the labels must not
-    depend on whichever model the classifier stage ships today (it wraps the real one for
-    language detection)."""
+    """A stand-in classifier. The browser tests are about the console, so the labels must not
+    depend on whichever model the classifier stage ships today; languages are detected for real."""
 
     version = "browser-test-keywords"
-    WORDS = {"critical": ("down", "outage", "no signal", "not working", "nothing works",
+    WORDS = {"critical": ("is down", "down for", "network down", "outage", "no signal", "not working", "nothing works",
                           "caída", "panne", "не работает", "δεν"),
              "high": ("charged", "twice", "refund", "bill", "factur", "деньги", "won't let"),
              "normal": ("?", "how", "cum", "support")}
 
-    def __init__(self, real: Any) -> None:
-        self.real = real
+    def __init__(self) -> None:
+        from classifier.language import LanguageDetector
+
+        self.detector = LanguageDetector()
 
     def predict(self, inputs: Any) -> list[Any]:
+        from classifier.labels import Labels
+
         labels = []
-        for item, base in zip(inputs, self.real.predict(inputs), strict=True):
+        for item in inputs:
             text = item.text.lower()
             urgency = next((u for u, words in self.WORDS.items()
                             if any(w in text for w in words)), "low")
             complaint = urgency in ("critical", "high")
+            sentiment = "negative" if complaint else "neutral"
             found = [w for w in self.WORDS.get(urgency, ()) if w in text][:2]
-            labels.append(replace(base, complaint=complaint, complaint_score=0.9 * complaint,
-                                  sentiment="negative" if complaint else base.sentiment,
-                                  urgency=urgency, urgency_score=0.8,
-                                  reasons=[f"mentions “{w}”" for w in found]))
+            labels.append(Labels(
+                lang=item.lang or self.detector.detect(item.text), sentiment=sentiment,
+                sentiment_scores={"negative": 0.8 if complaint else 0.1, "neutral": 0.2,
+                                  "positive": 0.0},
+                complaint=complaint, complaint_score=0.9 if complaint else 0.1,
+                urgency=urgency, urgency_score=0.8,
+                reasons=[f"mentions “{w}”" for w in found]))
         return labels
 
 
 @pytest.fixture(scope="module")
 def console_rt(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runtime]:
     """A fresh install: migrated database, staff users, canned responses, the demo scenario."""
-    from classifier import load_model
     from listener.demo.runner import play_instantly, prepare_demo
 
     folder = tmp_path_factory.mktemp("console")
@@ -76,7 +81,7 @@ def console_rt(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runtime]:
     engine = make_engine(f"sqlite:///{folder / 'console.db'}")
     upgrade(engine)
     rt = Runtime(settings=settings, engine=engine, sessions=session_factory(engine),
-                 model=KeywordModel(load_model()))
+                 model=KeywordModel())
     runtime.install(rt)
     with rt.sessions.begin() as session:
         for username, (role, name) in USERS.items():
