@@ -39,7 +39,8 @@ class KeywordModel:
     depend on whichever model the classifier stage ships today; languages are detected for real."""
 
     version = "browser-test-keywords"
-    WORDS = {"critical": ("is down", "down for", "network down", "outage", "no signal", "not working", "nothing works",
+    WORDS = {"critical": ("is down", "down for", "network down", "outage", "no signal",
+                          "not working", "nothing works",
                           "caída", "panne", "не работает", "δεν"),
              "high": ("charged", "twice", "refund", "bill", "factur", "деньги", "won't let"),
              "normal": ("?", "how", "cum", "support")}

@@ -1,0 +1,303 @@
+"""`earful classify | train | evaluate | label`: feeding the classifier data in and out.
+
+All ML work is done by `classifier`; this module only reads files and the database and
+prints. `register(cli)` adds the commands to Earful's command group (web/cli.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sys
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+MODEL_CARD = REPO_ROOT / "docs" / "model-card.md"
+HOLDOUT_EVERY = 5  # one mention in five (by a stable hash of its id) is held out for evaluation
+EXIT_INPUT, EXIT_MODEL = 1, 2
+
+
+def _runtime() -> Any:
+    from earful import runtime
+
+    return runtime.current()
+
+
+def _model(ctx: click.Context) -> Any:
+    """The injected model (tests), else the runtime's, loaded on first use."""
+    if isinstance(ctx.obj, dict) and "model" in ctx.obj:
+        return ctx.obj["model"]
+    from web.context import ensure_model
+
+    return ensure_model(_runtime()).model
+
+
+def _batch_size(ctx: click.Context) -> int:
+    if isinstance(ctx.obj, dict) and "batch_size" in ctx.obj:
+        return int(ctx.obj["batch_size"])
+    try:
+        return int(_runtime().settings.classifier.batch_size)
+    except Exception:  # no runtime (bare group): the classifier's default
+        from classifier.streaming import DEFAULT_BATCH
+
+        return DEFAULT_BATCH
+
+
+def _models_dir() -> Path:
+    settings = _runtime().settings
+    return Path(settings.classifier.model_dir or settings.instance_dir / "models")
+
+
+def _held_out(mention_id: int) -> bool:
+    return zlib.crc32(str(mention_id).encode()) % HOLDOUT_EVERY == 0
+
+
+def _lines(path: str | None) -> Iterator[bytes]:
+    if path is None or path == "-":
+        yield from sys.stdin.buffer
+        return
+    with open(path, "rb") as fh:
+        yield from fh
+
+
+@click.command("classify")
+@click.option("--input", "input_path", type=click.Path(dir_okay=False), default=None,
+              help="JSON Lines to label (default: standard input).")
+@click.option("--output", "output_path", type=click.Path(dir_okay=False, writable=True),
+              default=None, help="Where to write the labels (default: standard output).")
+@click.pass_context
+def classify_cmd(ctx: click.Context, input_path: str | None, output_path: str | None) -> None:
+    """Label JSON Lines ({"id", "text", ["lang"], ["author_followers"]}) in input order."""
+    from classifier.streaming import classify_stream
+
+    if input_path not in (None, "-"):
+        try:
+            open(input_path, "rb").close()
+        except OSError as exc:
+            click.echo(f"error: cannot read input: {exc}", err=True)
+            ctx.exit(EXIT_INPUT)
+    try:
+        model = _model(ctx)
+    except Exception as exc:  # any load failure: say so and exit non-zero
+        click.echo(f"error: cannot load the classifier model: {exc}", err=True)
+        ctx.exit(EXIT_MODEL)
+    out = open(output_path, "wb") if output_path else click.get_binary_stream("stdout")
+    try:
+        stats = classify_stream(model, _lines(input_path), out, _batch_size(ctx))
+    except OSError as exc:
+        click.echo(f"error: cannot read input: {exc}", err=True)
+        ctx.exit(EXIT_INPUT)
+    finally:
+        if output_path:
+            out.close()
+    click.echo(f"labelled {stats.labelled} lines, {stats.errors} errors "
+               f"(model {model.version})", err=True)
+
+
+def _train_public(data: Path) -> None:
+    from classifier import artifacts_io, training
+
+    click.echo(f"training on {data} ...", err=True)
+    bundle = training.train_from_public_data(data)
+    where = artifacts_io.save(bundle, artifacts_io.SHIPPED_DIR)
+    size = (where / artifacts_io.MODEL_FILE).stat().st_size / 2**20
+    click.echo(f"saved {bundle['meta']['version']} to {where} ({size:.1f} MB); "
+               "run `earful evaluate --data DIR` to update docs/model-card.md")
+
+
+def _corrections(session: Any, held_out: bool | None) -> list[tuple[int, str, str, str]]:
+    """(mention_id, text, field, value): the latest correction per mention and field."""
+    from sqlalchemy import select
+
+    from earful.models import LabelCorrection, Mention
+
+    rows = session.execute(
+        select(LabelCorrection.mention_id, Mention.text, LabelCorrection.field,
+               LabelCorrection.new_value)
+        .join(Mention, Mention.id == LabelCorrection.mention_id)
+        .order_by(LabelCorrection.created_at, LabelCorrection.id)).all()
+    latest: dict[tuple[int, str], tuple[int, str, str, str]] = {}
+    for mention_id, text, field, value in rows:
+        latest[(mention_id, field)] = (mention_id, text or "", field, value)
+    return [r for r in latest.values()
+            if held_out is None or _held_out(r[0]) == held_out]
+
+
+def _rotate(models: Path) -> None:
+    current, previous = models / "current", models / "previous"
+    if current.exists():
+        if previous.exists():
+            shutil.rmtree(previous)
+        current.rename(previous)
+
+
+def _train_team() -> None:
+    from classifier import artifacts_io, training
+    from web.context import session_scope
+
+    with session_scope() as session:
+        rows = _corrections(session, held_out=False)
+    if not rows:
+        click.echo("no label corrections to learn from yet (see `earful label`)")
+        return
+    base = artifacts_io.load(artifacts_io.SHIPPED_DIR)
+    bundle = training.adapt_with_corrections(
+        base, [training.Correction(text, field, value) for _, text, field, value in rows])
+    models = _models_dir()
+    staging = models / f"staging-{dt.datetime.now().strftime('%Y%m%d%H%M%S')}"
+    artifacts_io.save(bundle, staging)
+    _rotate(models)
+    staging.rename(models / "current")
+    click.echo(f"adapted model {bundle['meta']['version']} from {len(rows)} corrections "
+               f"saved to {models / 'current'} (previous kept for `earful train --rollback`)")
+
+
+def _rollback() -> None:
+    models = _models_dir()
+    current, previous = models / "current", models / "previous"
+    if not previous.exists():
+        raise click.ClickException(f"no previous model in {models} to roll back to")
+    if current.exists():
+        swap = models / "rolled-back"
+        if swap.exists():
+            shutil.rmtree(swap)
+        current.rename(swap)
+        previous.rename(current)
+        swap.rename(previous)
+    else:
+        previous.rename(current)
+    click.echo(f"rolled back: {current} is now the previous model (restart to load it)")
+
+
+@click.command("train")
+@click.option("--data", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=None, help="Build the shipped model from the public datasets in DIR.")
+@click.option("--rollback", is_flag=True, help="Swap the team model back to the previous one.")
+def train_cmd(data: Path | None, rollback: bool) -> None:
+    """Build the shipped model (--data), or adapt it with the team's label corrections."""
+    if rollback:
+        _rollback()
+    elif data is not None:
+        _train_public(data)
+    else:
+        _train_team()
+
+
+def _evaluate_public(data: Path, card: Path | None) -> None:
+    from classifier import artifacts_io, card as model_card, evaluation
+    from classifier.labels import SENTIMENTS
+    from classifier.language import LanguageDetector
+    from classifier.model import COMPLAINT_THRESHOLD, TrainedModel
+
+    bundle = artifacts_io.load(artifacts_io.SHIPPED_DIR)
+    model = TrainedModel(bundle, LanguageDetector(["en", "es"]))
+    rows = evaluation.evaluate_public(
+        data,
+        lambda texts: [SENTIMENTS[i] for i in model.scores(texts)[0].argmax(axis=1)],
+        lambda texts: ["1" if c >= COMPLAINT_THRESHOLD else "0" for c in model.scores(texts)[1]])
+    table = evaluation.format_table(rows)
+    click.echo(table)
+    if card is not None and card.parent.is_dir():
+        block = model_card.metrics_block(table, bundle["meta"], dt.date.today().isoformat())
+        model_card.write_metrics(card, block)
+        click.echo(f"wrote the table into {card}", err=True)
+
+
+def _evaluate_corrections() -> None:
+    from classifier import evaluation
+    from classifier.labels import TextInput
+    from web.context import session_scope
+
+    with session_scope() as session:
+        rows = _corrections(session, held_out=True)
+    if not rows:
+        click.echo("no held-out label corrections yet (one mention in five is held out)")
+        return
+    model = _model(click.get_current_context())
+    labels = model.predict([TextInput(text=text) for _, text, _, _ in rows])
+    click.echo(f"model {model.version}; {len(rows)} held-out corrections")
+    for field in ("sentiment", "complaint", "urgency"):
+        pairs = [(value, _as_value(lab, field)) for (_, _, f, value), lab in zip(rows, labels)
+                 if f == field]
+        if not pairs:
+            continue
+        click.echo(f"\n{field}: {len(pairs)} labels")
+        click.echo(f"{'label':10s} {'precision':>9s} {'recall':>7s} {'f1':>6s} {'n':>5s}")
+        for r in evaluation.per_label_report([t for t, _ in pairs], [p for _, p in pairs]):
+            click.echo(f"{r['label']:10s} {r['precision']:9.3f} {r['recall']:7.3f} "
+                       f"{r['f1']:6.3f} {r['support']:5d}")
+
+
+def _as_value(labels: Any, field: str) -> str:
+    value = getattr(labels, field)
+    if field == "complaint":
+        return "true" if value else "false"
+    return str(value)
+
+
+@click.command("evaluate")
+@click.option("--data", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=None, help="Evaluate the shipped model on the fixed test splits in DIR.")
+@click.option("--corrections", is_flag=True,
+              help="Per-label precision/recall on the held-out slice of the team's labels.")
+@click.option("--card", type=click.Path(dir_okay=False, path_type=Path), default=MODEL_CARD,
+              show_default=True, help="Model card to write the table into (with --data).")
+def evaluate_cmd(data: Path | None, corrections: bool, card: Path | None) -> None:
+    """Evaluate on public test splits (--data DIR) or on the team's corrections."""
+    if data is None and not corrections:
+        raise click.UsageError("give --data DIR or --corrections")
+    if data is not None:
+        _evaluate_public(data, card)
+    if corrections:
+        _evaluate_corrections()
+
+
+@click.command("label")
+@click.argument("mention_id", type=int)
+@click.option("--sentiment", type=click.Choice(["negative", "neutral", "positive"]))
+@click.option("--complaint", type=click.Choice(["true", "false"]))
+@click.option("--urgency", type=click.Choice(["critical", "high", "normal", "low"]))
+def label_cmd(mention_id: int, sentiment: str | None, complaint: str | None,
+              urgency: str | None) -> None:
+    """Store a staff correction of a mention's labels (the team's training data)."""
+    from earful.models import LabelCorrection, Mention
+    from web.context import session_scope
+
+    changes = {k: v for k, v in (("sentiment", sentiment), ("complaint", complaint),
+                                 ("urgency", urgency)) if v is not None}
+    if not changes:
+        raise click.UsageError("give at least one of --sentiment, --complaint, --urgency")
+    with session_scope() as session:
+        mention = session.get(Mention, mention_id)
+        if mention is None:
+            raise click.ClickException(f"no mention with id {mention_id}")
+        for field, value in changes.items():
+            old = getattr(mention, field)
+            old_value = ("true" if old else "false") if field == "complaint" else str(old)
+            session.add(LabelCorrection(mention_id=mention_id, user_id=None, field=field,
+                                        old_value=old_value, new_value=value))
+            _apply(mention, field, value)
+    click.echo(f"mention {mention_id}: " + ", ".join(f"{k}={v}" for k, v in changes.items()))
+
+
+def _apply(mention: Any, field: str, value: str) -> None:
+    from classifier.labels import URGENCIES
+
+    if field == "complaint":
+        mention.complaint = value == "true"
+    elif field == "urgency":
+        mention.urgency = value
+        mention.urgency_rank = URGENCIES.index(value)
+    else:
+        mention.sentiment = value
+
+
+def register(cli_group: click.Group) -> None:
+    """Add classify, train, evaluate and label to Earful's command group."""
+    for command in (classify_cmd, train_cmd, evaluate_cmd, label_cmd):
+        cli_group.add_command(command)
