@@ -179,3 +179,23 @@ def incident(mention_id: int) -> Any:
     target = int(value) if value.isdigit() else None
     return _guarded(mention, lambda: _done(mention, link_incident(get_db(), mention, target,
                                                          current_user.id), "Incident link saved."))
+
+
+@bp.post("/<int:mention_id>/refresh")
+@role_required("agent")
+def refresh_from_platform(mention_id: int) -> Any:
+    """Re-fetch the mention; if the author deleted it, purge its text as the platforms require."""
+    from listener.deletions import reader_for_mention, refresh
+
+    mention = _mention(mention_id)
+    session = get_db()
+    reader = reader_for_mention(session, get_runtime(), mention)
+    if reader is None:
+        flash("This mention's source is no longer configured; it cannot be re-fetched.", "error")
+        return redirect(url_for("conversations.show", mention_id=mention.id))
+    found = refresh(mention, reader)
+    if found is False:
+        audit(session, current_user.id, "mention.deleted_on_platform", "mention", mention.id)
+    messages = {True: "Still there on the platform.", None: "The platform did not answer; "
+                "try again later.", False: "Deleted on the platform: its text was purged."}
+    return _done(mention, True, messages[found])

@@ -26,11 +26,18 @@ class JobSpec:
     seconds: float
 
 
+AUTO_ASSIGN_SECONDS = 30
+
+
 def job_table(settings: Settings) -> list[JobSpec]:
     """Every scheduled job, from settings."""
-    return [JobSpec(id=f"poll:{source.name}", func="listener.jobs:poll", args=(source.name,),
+    jobs = [JobSpec(id=f"poll:{source.name}", func="listener.jobs:poll", args=(source.name,),
                     seconds=source.interval_seconds)
             for source in configured_sources(settings)]
+    if settings.console.auto_assign:
+        jobs.append(JobSpec(id="route:auto-assign", func="web.routing:run_auto_assign", args=(),
+                            seconds=AUTO_ASSIGN_SECONDS))
+    return jobs
 
 
 def build_scheduler(settings: Settings) -> BackgroundScheduler:
