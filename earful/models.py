@@ -125,6 +125,7 @@ class Mention(Base):
         Index("ix_mentions_created", "created_at", "id"),
         Index("ix_mentions_conversation", "platform", "conversation_id"),
         Index("ix_mentions_parent", "platform", "parent_external_id"),
+        Index("ix_mentions_parent_id", "parent_id"),  # replies of a thread
         Index("ix_mentions_author", "author_id", "created_at"),
     )
 
@@ -227,7 +228,7 @@ class OutboxReply(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     idempotency_key: Mapped[str] = mapped_column(String(80), unique=True)
-    mention_id: Mapped[int | None] = mapped_column(ForeignKey("mentions.id"))
+    mention_id: Mapped[int | None] = mapped_column(ForeignKey("mentions.id"), index=True)
     incident_update_id: Mapped[int | None] = mapped_column(ForeignKey("incident_updates.id"))
     platform: Mapped[str] = mapped_column(String(16))
     account_handle: Mapped[str] = mapped_column(String(200), default="")

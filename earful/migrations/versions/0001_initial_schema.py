@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Created: 2026-11-23 10:59:19.911449
+Created: 2026-11-23 11:17:20.893001
 """
 from alembic import op
 import sqlalchemy as sa
@@ -219,6 +219,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_mentions_created', ['created_at', 'id'], unique=False)
         batch_op.create_index('ix_mentions_inbox', ['status', 'urgency_rank', 'sla_due_at', 'created_at', 'id'], unique=False)
         batch_op.create_index('ix_mentions_parent', ['platform', 'parent_external_id'], unique=False)
+        batch_op.create_index('ix_mentions_parent_id', ['parent_id'], unique=False)
 
     op.create_table('label_corrections',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -281,6 +282,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('idempotency_key')
     )
     with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_outbox_mention_id'), ['mention_id'], unique=False)
         batch_op.create_index('ix_outbox_status', ['status', 'next_attempt_at'], unique=False)
 
     op.create_table('presence',
@@ -307,6 +309,7 @@ def downgrade() -> None:
     op.drop_table('presence')
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.drop_index('ix_outbox_status')
+        batch_op.drop_index(batch_op.f('ix_outbox_mention_id'))
 
     op.drop_table('outbox')
     with op.batch_alter_table('notes', schema=None) as batch_op:
@@ -319,6 +322,7 @@ def downgrade() -> None:
 
     op.drop_table('label_corrections')
     with op.batch_alter_table('mentions', schema=None) as batch_op:
+        batch_op.drop_index('ix_mentions_parent_id')
         batch_op.drop_index('ix_mentions_parent')
         batch_op.drop_index('ix_mentions_inbox')
         batch_op.drop_index('ix_mentions_created')
