@@ -67,7 +67,7 @@ def save(bundle: dict[str, Any], directory: Path) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     meta = dict(bundle["meta"], format=FORMAT, sklearn_version=sklearn.__version__)
     bundle = dict(bundle, meta=meta)
-    joblib.dump(bundle, directory / MODEL_FILE, compress=("xz", 3))
+    joblib.dump(bundle, directory / MODEL_FILE, compress=("zlib", 3))
     (directory / META_FILE).write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n",
                                        encoding="utf-8")
     return directory

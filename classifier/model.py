@@ -7,13 +7,32 @@ from typing import Any, Sequence
 import numpy as np
 import scipy.sparse as sp
 
-from classifier import urgency
+from classifier import lexicons, urgency
 from classifier.features import TextFeatures
 from classifier.labels import SENTIMENTS, Labels, TextInput
 from classifier.language import LanguageDetector
 
 COMPLAINT_THRESHOLD = 0.5
 SENTIMENT_FEATURE_WEIGHT = 1.0  # how loudly the sentiment probabilities speak to the complaint model
+# Languages with labelled sentiment training data; for others the lexicons get a say.
+TRAINED_LANGUAGES = frozenset({"en", "es", "fr", "de", "it", "pt", "ar", "hi"})
+LEXICON_WEIGHT = 0.5
+# Rubric reasons that by themselves report a problem with the service (so: a complaint).
+PROBLEM_CODES = frozenset({"safety", "account_security", "fraud", "data_exposure", "outage",
+                           "money_lost"})
+
+
+def lexicon_sentiment(text: str) -> np.ndarray | None:
+    """A sentiment distribution from lexicon hits, or None when no polar word hits."""
+    counts = lexicons.sentiment_counts(lexicons.fold(text))
+    pos, neg = counts["positive"] + counts["thanks"] * 0.5, counts["negative"]
+    if pos == neg == 0:
+        return None
+    if neg > pos:
+        return np.array([0.8, 0.15, 0.05])
+    if pos > neg:
+        return np.array([0.05, 0.15, 0.8])
+    return np.array([0.4, 0.2, 0.4])
 
 
 def complaint_matrix(X: sp.csr_matrix, sentiment_proba: np.ndarray) -> sp.csr_matrix:
@@ -36,10 +55,19 @@ class TrainedModel:
         self.complaint = bundle["complaint"]
         self._order = [list(self.sentiment.classes_).index(s) for s in SENTIMENTS]
 
-    def scores(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Sentiment probabilities (columns in SENTIMENTS order) and complaint probabilities."""
+    def scores(self, texts: Sequence[str], langs: Sequence[str] | None = None
+               ) -> tuple[np.ndarray, np.ndarray]:
+        """Sentiment probabilities (columns in SENTIMENTS order) and complaint probabilities.
+
+        For a text in a language without sentiment training data, lexicon hits are blended in.
+        """
         X = self.features.transform(texts)
         sent = self.sentiment.predict_proba(X)[:, self._order]
+        for i, lang in enumerate(langs or ()):
+            if lang not in TRAINED_LANGUAGES:
+                prior = lexicon_sentiment(texts[i])
+                if prior is not None:
+                    sent[i] = (1 - LEXICON_WEIGHT) * sent[i] + LEXICON_WEIGHT * prior
         comp = self.complaint.predict_proba(complaint_matrix(X, sent))[:, 1]
         return sent, comp
 
@@ -47,15 +75,22 @@ class TrainedModel:
         """Label a batch; the same input always gives the same labels."""
         if not inputs:
             return []
-        sent, comp = self.scores([item.text for item in inputs])
-        return [self._labels(item, s, float(c)) for item, s, c in zip(inputs, sent, comp)]
+        langs = [item.lang or self.detector.detect(item.text) for item in inputs]
+        sent, comp = self.scores([item.text for item in inputs], langs)
+        return [self._labels(item, lang, s, float(c))
+                for item, lang, s, c in zip(inputs, langs, sent, comp)]
 
-    def _labels(self, item: TextInput, sent: np.ndarray, comp: float) -> Labels:
+    def _labels(self, item: TextInput, lang: str, sent: np.ndarray, comp: float) -> Labels:
         scores = {name: float(p) for name, p in zip(SENTIMENTS, sent)}
         rubric = urgency.assess(item, comp, scores["negative"], scores["positive"],
                                 self.high_reach)
+        if PROBLEM_CODES & set(rubric.codes) and comp < COMPLAINT_THRESHOLD:
+            # The rubric found a reported problem the (English-trained) model missed.
+            comp = COMPLAINT_THRESHOLD + 0.1 * len(PROBLEM_CODES & set(rubric.codes))
+            rubric = urgency.assess(item, comp, scores["negative"], scores["positive"],
+                                    self.high_reach)
         return Labels(
-            lang=item.lang or self.detector.detect(item.text),
+            lang=lang,
             sentiment=SENTIMENTS[int(np.argmax(sent))],
             sentiment_scores=scores,
             complaint=comp >= COMPLAINT_THRESHOLD,

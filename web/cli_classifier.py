@@ -86,7 +86,7 @@ def classify_cmd(ctx: click.Context, input_path: str | None, output_path: str | 
     except Exception as exc:  # any load failure: say so and exit non-zero
         click.echo(f"error: cannot load the classifier model: {exc}", err=True)
         ctx.exit(EXIT_MODEL)
-    out = open(output_path, "wb") if output_path else click.get_binary_stream("stdout")
+    out = open(output_path, "wb") if output_path else sys.stdout.buffer
     try:
         stats = classify_stream(model, _lines(input_path), out, _batch_size(ctx))
     except OSError as exc:
