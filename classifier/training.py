@@ -89,6 +89,8 @@ def _partial(clf: SGDClassifier, X: sp.csr_matrix, y: np.ndarray) -> SGDClassifi
     clf = copy.deepcopy(clf)
     clf.coef_ = clf.coef_.astype(np.float64)
     clf.intercept_ = clf.intercept_.astype(np.float64)
+    clf.class_weight = None  # "balanced" needs every class in each correction batch
+    X = X.astype(np.float64)  # partial_fit needs the coefficients' dtype
     weights = np.full(len(y), CORRECTION_WEIGHT)
     rng = np.random.RandomState(SEED)
     for _ in range(CORRECTION_EPOCHS):

@@ -21,21 +21,30 @@ from web.context import ensure_model, session_scope
 log = logging.getLogger("earful")
 
 
+_verbose = False
+
+
 def _create_app() -> Flask:
     from web import create_app
 
     try:
-        return create_app()
+        app = create_app()
     except SettingsError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
+    settings = app.config["EARFUL_RUNTIME"].settings
+    logging.getLogger().setLevel("DEBUG" if _verbose else settings.app.log_level.upper())
+    return app
 
 
 def _setup_logging(ctx: click.Context, _param: click.Parameter, verbose: bool) -> None:
-    level = logging.DEBUG if verbose else logging.INFO
-    logging.basicConfig(level=level, stream=sys.stderr,
+    """Log to stderr; --verbose means DEBUG, otherwise [app].log_level once settings load."""
+    global _verbose
+    _verbose = verbose
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("apscheduler.executors.default", "werkzeug"):
+    for noisy in ("apscheduler.executors.default", "apscheduler.scheduler", "werkzeug",
+                  "alembic"):
         logging.getLogger(noisy).setLevel(logging.DEBUG if verbose else logging.WARNING)
 
 

@@ -109,3 +109,20 @@ def test_serve_refuses_a_source_without_its_credential(tmp_path: Path,
     assert result.exit_code != 0
     assert "EARFUL_TEST_UNSET_TOKEN" in result.output
     assert "DEMO" not in result.output  # never a silent fall-back to the demo
+
+
+def test_log_level_comes_from_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import logging
+
+    (tmp_path / "settings.toml").write_text('[app]\nlog_level = "WARNING"\n')
+    monkeypatch.setenv("EARFUL_SETTINGS", str(tmp_path / "settings.toml"))
+    root = logging.getLogger()
+    before = root.level
+    try:
+        CliRunner().invoke(cli, ["routes"], catch_exceptions=False)
+        assert root.level == logging.WARNING
+        CliRunner().invoke(cli, ["--verbose", "routes"], catch_exceptions=False)
+        assert root.level == logging.DEBUG
+    finally:
+        root.setLevel(before)
+        runtime.install(None)

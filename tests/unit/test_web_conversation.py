@@ -261,3 +261,39 @@ def test_presence_ping_needs_the_csrf_header(rt: Runtime, session: Session,
     ok = client.post(url, data=json.dumps({"state": "viewing"}),
                      headers={"X-CSRFToken": token, "Content-Type": "application/json"})
     assert ok.status_code == 200
+
+
+class _Reader:
+    """A platform that has deleted everything (or, with `alive`, still has it)."""
+
+    def __init__(self, alive: bool) -> None:
+        self.alive = alive
+
+    def get_post(self, external_id: str) -> object | None:
+        return object() if self.alive else None
+
+
+def test_check_on_platform_purges_a_deleted_mention(rt: Runtime, agent: FlaskClient,
+                                                   session: Session) -> None:
+    from earful.models import Source
+    from earful.settings import SourceSettings
+
+    rt.settings.sources = [SourceSettings(name="x-brand", platform="x")]
+    source = Source(name="x-brand", platform="x", watch={})
+    session.add(source)
+    session.commit()
+    kept = add_mention(session, "still here", source_id=source.id)
+    gone = add_mention(session, "my address is 1 Secret St", source_id=source.id)
+    rt.extras["readers"] = {"x-brand": _Reader(alive=True)}
+    page = agent.post(f"/conversations/{kept.id}/refresh", follow_redirects=True)
+    assert "Still there" in page.get_data(as_text=True)
+    rt.extras["readers"] = {"x-brand": _Reader(alive=False)}
+    page = agent.post(f"/conversations/{gone.id}/refresh", follow_redirects=True)
+    html = page.get_data(as_text=True)
+    assert "Secret St" not in html and "deleted on the platform" in html
+    session.expire_all()
+    purged = session.get(Mention, gone.id)
+    assert purged is not None and purged.deleted and purged.text == ""
+    assert session.scalar(select(AuditLog).where(
+        AuditLog.action == "mention.deleted_on_platform")) is not None
+    assert not session.get(Mention, kept.id).deleted  # type: ignore[union-attr]
