@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
 
 import numpy as np
 from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support, recall_score
@@ -84,7 +84,8 @@ def _row(name: str, truth: Sequence[str], pred: Sequence[str], metric: str) -> R
 
 def format_table(rows: Sequence[Row]) -> str:
     """A Markdown table of the rows."""
-    lines = ["| dataset (test split) | n | accuracy | metric | value | published / floor | bar | met |",
+    lines = ["| dataset (test split) | n | accuracy | metric | value | published / floor "
+             "| bar | met |",
              "| --- | ---: | ---: | --- | ---: | --- | ---: | --- |"]
     for r in rows:
         bar = "" if r.bar is None else f"{r.bar:.0f}"
@@ -99,4 +100,4 @@ def per_label_report(truth: Sequence[str], pred: Sequence[str]) -> list[dict[str
     p, r, f, s = precision_recall_fscore_support(truth, pred, labels=labels, zero_division=0)
     return [{"label": lab, "precision": round(float(pp), 3), "recall": round(float(rr), 3),
              "f1": round(float(ff), 3), "support": int(ss)}
-            for lab, pp, rr, ff, ss in zip(labels, p, r, f, s)]
+            for lab, pp, rr, ff, ss in zip(labels, p, r, f, s, strict=True)]

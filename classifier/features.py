@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -27,7 +27,8 @@ MONEY_RE = re.compile(
 CAPS_WORD_RE = re.compile(r"\b[A-Z]{3,}\b")
 TOKEN_PATTERN = r"(?u)\w\w+|[^\w\s]"
 
-POSITIVE_EMOJI = set("😀😁😂🤣😃😄😅😆😉😊😋😍😘🥰😎🙂🤗👍👏🙌💪🎉❤💕💖💗💙💚💛💜🧡🔥✨⭐🌟😻💯🙏☺♥")
+POSITIVE_EMOJI = set("😀😁😂🤣😃😄😅😆😉😊😋😍😘🥰😎🙂🤗👍👏🙌💪🎉"
+                     "❤💕💖💗💙💚💛💜🧡🔥✨⭐🌟😻💯🙏☺♥")
 NEGATIVE_EMOJI = set("😠😡🤬😤😞😟😢😭😩😫😒🙄😑😐😕🙁☹😣😖😓😔💩👎🤮🤢😱😨😰💔")
 SARCASM_EMOJI = set("🙄🙃😒")
 
@@ -68,7 +69,8 @@ def cues(text: str) -> list[float]:
 class TextFeatures(TransformerMixin, BaseEstimator):
     """Hashed word 1-2-grams + char_wb n-grams, IDF-weighted, plus scaled cue columns."""
 
-    def __init__(self, n_word: int = 2**19, n_char: int = 2**20, char_range: tuple[int, int] = (2, 5),
+    def __init__(self, n_word: int = 2**19, n_char: int = 2**20,
+                 char_range: tuple[int, int] = (2, 5),
                  cue_weight: float = 1.0) -> None:
         self.n_word = n_word
         self.n_char = n_char

@@ -6,8 +6,9 @@ returns `Labels` with exactly this schema, so the rest of Earful never changes w
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol, Sequence
+from typing import Any, Protocol
 
 SENTIMENTS = ("negative", "neutral", "positive")
 URGENCIES = ("critical", "high", "normal", "low")

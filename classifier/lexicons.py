@@ -95,7 +95,8 @@ SENTIMENT_WORDS: dict[str, tuple[str, ...]] = {
 URGENCY_REASONS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "safety": ("safety risk", "critical", (
         "fire\\b", "caught fire", "on fire", "smoke", "explod", "injur", "hurt\\b", "burn",
-        "poison", "allergic reaction", "anaphyla", "hospital", "ambulance", "chok", "electric shock",
+        "poison", "allergic reaction", "anaphyla", "hospital",
+        "ambulance", "chok", "electric shock",
         "electrocut", "gas leak", "unsafe", "dangerous", "overheat", "carbon monoxide", "bleeding",
         "incendio", "humo", "herid", "intoxica", "peligro", "alergi", "quemad", "fuga de gas",
         "incendie", "fumee", "blesse", "danger", "hopital", "brule", "fuite de gaz",
@@ -111,11 +112,13 @@ URGENCY_REASONS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     )),
     "account_security": ("account security", "critical", (
         "hacked", "hacker", "account (?:was )?(?:taken over|compromised|stolen)",
-        "someone (?:logged|got) into my account", "changed my password", "password (?:was )?changed",
+        "someone (?:logged|got) into my account", "changed my password",
+        "password (?:was )?changed",
         "unauthori[sz]ed (?:login|access)", "locked me out of my", "2fa", "two-factor",
         "hackead", "hackearon", "me robaron la cuenta", "cuenta robada", "acceso no autorizado",
         "pirate", "compte pirate", "gehackt", "konto gehackt", "hackerat", "account violat",
-        "conta invadida", "invadiram", "contul (?:meu )?a fost spart", "mi-au spart", "spart contul",
+        "conta invadida", "invadiram", "contul (?:meu )?a fost spart",
+        "mi-au spart", "spart contul",
         "χακαρ", "παραβιασ", "взлом", "украли аккаунт", "угнали аккаунт",
     )),
     "fraud": ("fraud", "critical", (
@@ -131,7 +134,8 @@ URGENCY_REASONS: dict[str, tuple[str, str, tuple[str, ...]]] = {
         "filtracion", "datos personales", "fuite de donnees", "donnees personnelles", "rgpd",
         "datenleck", "datenschutz", "personliche daten", "dsgvo", "dati personali", "fuga di dati",
         "vazamento de dados", "dados pessoais", "lgpd", "date personale", "datele mele",
-        "scurgere de date", "προσωπικα δεδομενα", "διαρροη δεδομενων", "утечк", "персональные данные",
+        "scurgere de date", "προσωπικα δεδομενα", "διαρροη δεδομενων",
+        "утечк", "персональные данные",
         "мои данные",
     )),
     "outage": ("service outage", "high", (
@@ -139,7 +143,8 @@ URGENCY_REASONS: dict[str, tuple[str, str, tuple[str, ...]]] = {
         "won'?t (?:load|work|connect|open)", "can'?t (?:log ?in|login|sign in|access|connect)",
         "cannot (?:log ?in|login|access|connect)", "locked out", "error\\b", "crash", "no internet",
         "no signal", "no service", "no power", "offline",
-        "no funciona", "caido", "caida", "sin servicio", "sin internet", "sin luz", "no puedo entrar",
+        "no funciona", "caido", "caida", "sin servicio",
+        "sin internet", "sin luz", "no puedo entrar",
         "no carga", "ne marche pas", "ne fonctionne pas", "en panne", "panne", "erreur",
         "impossible de me connecter", "plus de connexion", "funktioniert nicht", "geht nicht",
         "storung", "ausfall", "fehler", "kein internet", "kein netz", "non funziona", "guasto",
@@ -194,7 +199,8 @@ URGENCY_REASONS: dict[str, tuple[str, str, tuple[str, ...]]] = {
         "адвокат", "в суд", "прокуратур", "роспотребнадзор", "претензи",
     )),
     "repeat_contact": ("repeated contact", "high", (
-        "(?:second|third|fourth|fifth|\\d+(?:st|nd|rd|th)) time", "\\d+ times", "still no (?:reply|answer|response)",
+        "(?:second|third|fourth|fifth|\\d+(?:st|nd|rd|th)) time", "\\d+ times",
+        "still no (?:reply|answer|response)",
         "no one (?:answers|replies|responds)", "nobody (?:answers|replies|responds)",
         "still waiting for (?:a )?(?:reply|answer|response)", "ignoring me", "no reply",
         "por (?:tercera|segunda) vez", "nadie responde", "sin respuesta", "personne ne repond",

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -13,7 +14,8 @@ from classifier.labels import SENTIMENTS, Labels, TextInput
 from classifier.language import LanguageDetector
 
 COMPLAINT_THRESHOLD = 0.5
-SENTIMENT_FEATURE_WEIGHT = 1.0  # how loudly the sentiment probabilities speak to the complaint model
+# How loudly the sentiment probabilities speak to the complaint model.
+SENTIMENT_FEATURE_WEIGHT = 1.0
 # Languages with labelled sentiment training data; for others the lexicons get a say.
 TRAINED_LANGUAGES = frozenset({"en", "es", "fr", "de", "it", "pt", "ar", "hi"})
 LEXICON_WEIGHT = 0.5
@@ -78,10 +80,10 @@ class TrainedModel:
         langs = [item.lang or self.detector.detect(item.text) for item in inputs]
         sent, comp = self.scores([item.text for item in inputs], langs)
         return [self._labels(item, lang, s, float(c))
-                for item, lang, s, c in zip(inputs, langs, sent, comp)]
+                for item, lang, s, c in zip(inputs, langs, sent, comp, strict=True)]
 
     def _labels(self, item: TextInput, lang: str, sent: np.ndarray, comp: float) -> Labels:
-        scores = {name: float(p) for name, p in zip(SENTIMENTS, sent)}
+        scores = {name: float(p) for name, p in zip(SENTIMENTS, sent, strict=True)}
         rubric = urgency.assess(item, comp, scores["negative"], scores["positive"],
                                 self.high_reach)
         if PROBLEM_CODES & set(rubric.codes) and comp < COMPLAINT_THRESHOLD:

@@ -6,10 +6,10 @@ model exists; `classifier.load_model` returns the trained model whenever one is 
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
-from classifier.language import LanguageDetector
 from classifier.labels import Labels, TextInput
+from classifier.language import LanguageDetector
 
 
 class PlaceholderModel:

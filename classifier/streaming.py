@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, BinaryIO, Iterable, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from classifier.labels import Model, TextInput
 

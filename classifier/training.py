@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -14,7 +15,7 @@ from sklearn.linear_model import SGDClassifier
 
 from classifier import datasets
 from classifier.features import TextFeatures
-from classifier.labels import SENTIMENTS, URGENCIES
+from classifier.labels import SENTIMENTS
 from classifier.model import complaint_matrix
 
 SEED = 0
@@ -77,7 +78,7 @@ def train_from_public_data(data_dir: Path) -> dict[str, Any]:
     complaint = fit_complaint(complaint_matrix(Xc, sent_proba), comp.labels)
     meta = {
         "version": "public-" + dt.date.today().isoformat(),
-        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "trained_on": {s.name: len(s.texts) for s in sent_splits} | {comp.name: len(comp.texts)},
         "kind": "shipped",
     }
@@ -117,14 +118,10 @@ def adapt_with_corrections(base: dict[str, Any],
         proba = bundle["sentiment"].predict_proba(X)[:, order]
         y = np.array(["1" if _as_bool(c.value) else "0" for c in comp_rows])
         bundle["complaint"] = _partial(base["complaint"], complaint_matrix(X, proba), y)
-    urg_rows = [c for c in by_field["urgency"] if c.value in URGENCIES]
-    if len({c.value for c in urg_rows}) >= 2:
-        X = features.transform([c.text for c in urg_rows])
-        y = np.array([c.value for c in urg_rows])
-        bundle["urgency"] = _shrink(_sgd(1e-4, class_weight="balanced").fit(X, y))
+    # Urgency comes from the rubric; its corrections are evaluated, not learned (yet).
     bundle["meta"].update(
         version=f"{base['meta']['version']}+team-{dt.date.today().isoformat()}-{len(rows)}",
-        created=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         kind="adapted", base_version=base["meta"]["version"],
         corrections={f: len(v) for f, v in by_field.items()},
     )

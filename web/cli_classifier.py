@@ -189,7 +189,8 @@ def train_cmd(data: Path | None, rollback: bool) -> None:
 
 
 def _evaluate_public(data: Path, card: Path | None) -> None:
-    from classifier import artifacts_io, card as model_card, evaluation
+    from classifier import artifacts_io, evaluation
+    from classifier import card as model_card
     from classifier.labels import SENTIMENTS
     from classifier.language import LanguageDetector
     from classifier.model import COMPLAINT_THRESHOLD, TrainedModel
@@ -222,8 +223,8 @@ def _evaluate_corrections() -> None:
     labels = model.predict([TextInput(text=text) for _, text, _, _ in rows])
     click.echo(f"model {model.version}; {len(rows)} held-out corrections")
     for field in ("sentiment", "complaint", "urgency"):
-        pairs = [(value, _as_value(lab, field)) for (_, _, f, value), lab in zip(rows, labels)
-                 if f == field]
+        pairs = [(value, _as_value(lab, field))
+                 for (_, _, f, value), lab in zip(rows, labels, strict=True) if f == field]
         if not pairs:
             continue
         click.echo(f"\n{field}: {len(pairs)} labels")

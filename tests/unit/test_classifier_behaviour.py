@@ -75,8 +75,9 @@ def test_sarcasm_marker_reads_negative():
 
 
 def test_emoji_carry_sentiment():
-    assert label("😍😍😍").sentiment_scores["positive"] > label("😡😡😡").sentiment_scores["positive"]
-    assert label("😡😡😡").sentiment_scores["negative"] > label("😍😍😍").sentiment_scores["negative"]
+    happy, angry = label("😍😍😍").sentiment_scores, label("😡😡😡").sentiment_scores
+    assert happy["positive"] > angry["positive"]
+    assert angry["negative"] > happy["negative"]
 
 
 def test_lexicon_helps_languages_without_training_data():
