@@ -98,6 +98,7 @@ class ClassifierSettings:
     mode: str = "fast"
     model_dir: str = ""
     batch_size: int = 256
+    high_reach_followers: int = 10000
 
 
 @dataclass

@@ -110,8 +110,10 @@ def _store(rt: runtime.Runtime, config: SourceSettings, fetched: FetchResult) ->
                               fetched.rate_limited_until)
     if result.rejected:
         log.warning("%s: skipped %d malformed item(s)", config.name, len(result.rejected))
-    log.info("%s: stored %d new mention(s), %d already known", config.name, result.stored,
-             result.duplicates)
+    # A quiet poll is the normal case: only news is worth a line at INFO.
+    log.log(logging.INFO if result.stored else logging.DEBUG,
+            "%s: stored %d new mention(s), %d already known", config.name, result.stored,
+            result.duplicates)
     status = "rate_limited" if fetched.rate_limited_until else "stored"
     return PollOutcome(config.name, status, result)
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, routes_command, shell_command
 from sqlalchemy import func, select
 
 from earful import runtime
@@ -50,10 +50,15 @@ def _setup_logging(ctx: click.Context, _param: click.Parameter, verbose: bool) -
 
 cli = FlaskGroup(
     name="earful", create_app=_create_app, add_version_option=False, load_dotenv=False,
+    add_default_commands=False,  # `flask run` (reloader, debugger) is not how Earful runs
     set_debug_flag=False,
     params=[click.Option(["--verbose", "-v"], is_flag=True, expose_value=False,
                          is_eager=True, callback=_setup_logging, help="Log debug detail.")],
     help="Earful: social listening and response for customer-care teams.")
+
+
+cli.add_command(routes_command)
+cli.add_command(shell_command)
 
 
 def rt() -> runtime.Runtime:
@@ -305,15 +310,13 @@ def stats() -> None:
             click.echo(f"{status:10} {count}")
 
 
-def _register_optional() -> None:
-    try:
-        from web.cli_classifier import register
-    except ImportError:
-        return
-    register(cli)
+def _register_classifier_commands() -> None:
+    from web.cli_classifier import register
+
+    register(cli)  # classify, train, evaluate, label
 
 
-_register_optional()
+_register_classifier_commands()
 
 
 def main() -> None:

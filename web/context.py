@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from classifier import load_model
+from classifier import Model, load_model
 from earful import runtime
 from earful.db import engine_from_settings, session_factory
 from earful.runtime import Runtime
@@ -24,12 +24,9 @@ def build_runtime(settings: Settings | None = None, *, with_model: bool = True) 
     """Connect to the database and (optionally) load the classifier; install it for jobs."""
     settings = settings or load_settings()
     engine = engine_from_settings(settings)
-    model = None
+    rt = Runtime(settings=settings, engine=engine, sessions=session_factory(engine))
     if with_model:
-        model_dir = settings.classifier.model_dir or str(settings.instance_dir / "models")
-        model = load_model(settings.classifier.languages, settings.classifier.mode,
-                           Path(model_dir))
-    rt = Runtime(settings=settings, engine=engine, sessions=session_factory(engine), model=model)
+        ensure_model(rt)
     runtime.install(rt)
     return rt
 
@@ -37,11 +34,16 @@ def build_runtime(settings: Settings | None = None, *, with_model: bool = True) 
 def ensure_model(rt: Runtime) -> Runtime:
     """Load the model on first use (commands that don't classify never pay for it)."""
     if rt.model is None:
-        settings = rt.settings
-        model_dir = settings.classifier.model_dir or str(settings.instance_dir / "models")
-        rt.model = load_model(settings.classifier.languages, settings.classifier.mode,
-                              Path(model_dir))
+        rt.model = model_from_settings(rt.settings)
     return rt
+
+
+def model_from_settings(settings: Settings) -> Model:
+    """The classifier a deployment runs: the team's adapted model, else the shipped one."""
+    config = settings.classifier
+    model_dir = config.model_dir or str(settings.instance_dir / "models")
+    return load_model(config.languages, config.mode, Path(model_dir),
+                      high_reach=config.high_reach_followers)
 
 
 @contextlib.contextmanager
