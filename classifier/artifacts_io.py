@@ -2,8 +2,10 @@
 
 An artifact is a directory holding `model.json` (metadata: format, version, the scikit-learn
 version it was built with, training data, metrics) and `model.joblib` (the fitted estimators).
-The metadata is read first, so an incompatible artifact is refused before anything is
-unpickled. joblib unpickles arbitrary objects: load only artifacts you built or shipped.
+The accurate mode's heads are a second, small artifact beside it (`accurate.json` +
+`accurate.joblib`, the same format). The metadata is read first, so an incompatible artifact is
+refused before anything is unpickled. joblib unpickles arbitrary objects: load only artifacts
+you built or shipped.
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ import sklearn.exceptions
 FORMAT = 1
 META_FILE = "model.json"
 MODEL_FILE = "model.joblib"
+ACCURATE_STEM = "accurate"
+REQUIRED = {"model": frozenset({"features", "sentiment", "complaint"}),
+            ACCURATE_STEM: frozenset({"sentiment", "complaint", "embedding"})}
 SHIPPED_DIR = Path(__file__).resolve().parent / "artifacts"
 
 
@@ -31,9 +36,9 @@ def _major_minor(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split(".")[:2])
 
 
-def read_meta(directory: Path) -> dict[str, Any]:
+def read_meta(directory: Path, stem: str = "model") -> dict[str, Any]:
     """The artifact's metadata, or IncompatibleModelError when absent or unreadable."""
-    path = Path(directory) / META_FILE
+    path = Path(directory) / f"{stem}.json"
     try:
         meta = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
@@ -61,31 +66,31 @@ def check_compatible(meta: dict[str, Any], where: Path) -> None:
             f"model with `earful train --data DIR`.")
 
 
-def save(bundle: dict[str, Any], directory: Path) -> Path:
-    """Write the bundle (estimators + meta) into `directory`, creating it."""
+def save(bundle: dict[str, Any], directory: Path, stem: str = "model") -> Path:
+    """Write the bundle (estimators + meta) into `directory` as `<stem>.joblib/.json`."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     meta = dict(bundle["meta"], format=FORMAT, sklearn_version=sklearn.__version__)
     bundle = dict(bundle, meta=meta)
-    joblib.dump(bundle, directory / MODEL_FILE, compress=("zlib", 3))
-    (directory / META_FILE).write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n",
+    joblib.dump(bundle, directory / f"{stem}.joblib", compress=("zlib", 3))
+    (directory / f"{stem}.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n",
                                        encoding="utf-8")
     return directory
 
 
-def load(directory: Path) -> dict[str, Any]:
+def load(directory: Path, stem: str = "model") -> dict[str, Any]:
     """Read a bundle, refusing an incompatible or damaged artifact with a clear message."""
     directory = Path(directory)
-    meta = read_meta(directory)
+    meta = read_meta(directory, stem)
     check_compatible(meta, directory)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", sklearn.exceptions.InconsistentVersionWarning)
-            bundle = joblib.load(directory / MODEL_FILE)
+            bundle = joblib.load(directory / f"{stem}.joblib")
     except sklearn.exceptions.InconsistentVersionWarning as exc:
         raise IncompatibleModelError(f"model at {directory}: {exc}") from exc
     except (OSError, EOFError, ValueError, ImportError, AttributeError) as exc:
         raise IncompatibleModelError(f"model at {directory} cannot be read: {exc}") from exc
-    if not isinstance(bundle, dict) or not {"features", "sentiment", "complaint"} <= set(bundle):
+    if not isinstance(bundle, dict) or not REQUIRED.get(stem, REQUIRED["model"]) <= set(bundle):
         raise IncompatibleModelError(f"model at {directory} is not an Earful model bundle")
     return bundle

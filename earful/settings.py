@@ -20,6 +20,15 @@ from pathlib import Path
 from typing import Any
 
 PLATFORMS = ("x", "reddit", "mastodon", "bluesky")
+# Credentials a platform cannot work without (any one of each group), and whether it needs a
+# base_url (Mastodon has no single public service).
+REQUIRED_CREDENTIALS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "x": (("bearer_token", "access_token"),),
+    "reddit": (("client_id",), ("client_secret",)),
+    "mastodon": (("access_token",),),
+    "bluesky": (("app_password",),),
+}
+NEEDS_BASE_URL = ("mastodon",)
 URGENCIES = ("critical", "high", "normal", "low")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -307,10 +316,13 @@ def validate(settings: Settings) -> None:
         _check(source.platform in PLATFORMS,
                f"{where}.platform must be one of {', '.join(PLATFORMS)}")
         _check(source.interval_seconds >= 5, f"{where}.interval_seconds must be at least 5")
+        _check_platform_needs(where, source.platform, source.base_url, source.credentials)
     for i, account in enumerate(settings.accounts):
         _check(account.platform in PLATFORMS,
                f"accounts[{i}].platform must be one of {', '.join(PLATFORMS)}")
         _check(bool(account.handle), f"accounts[{i}].handle is required")
+        _check_platform_needs(f"accounts[{i}]", account.platform, account.base_url,
+                              account.credentials)
     for day, span in settings.calendar.hours.items():
         _check(day in WEEKDAYS, f"calendar.hours.{day}: days are {', '.join(WEEKDAYS)}")
         _check(_is_span(span), f"calendar.hours.{day} must look like '09:00-17:00'")
@@ -326,6 +338,16 @@ def validate(settings: Settings) -> None:
     except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
         raise SettingsError(f"settings: calendar.timezone {settings.calendar.timezone!r} "
                             "is not a known time zone") from exc
+
+
+def _check_platform_needs(where: str, platform: str, base_url: str,
+                          credentials: dict[str, str]) -> None:
+    if platform in NEEDS_BASE_URL:
+        _check(bool(base_url), f"{where}.base_url is required for {platform} (the instance URL)")
+    for group in REQUIRED_CREDENTIALS.get(platform, ()):
+        _check(any(name in credentials for name in group),
+               f"{where}.credentials must name the environment variable for "
+               f"{' or '.join(group)} ({platform})")
 
 
 def _is_span(span: str) -> bool:

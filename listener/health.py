@@ -44,7 +44,8 @@ def record_success(row: Source, stored: int, interval_seconds: int,
 
 
 def record_failure(row: Source, message: str, interval_seconds: int, max_backoff: int,
-                   retry_at: datetime | None = None, rng: random.Random | None = None) -> None:
+                   retry_at: datetime | None = None, rng: random.Random | None = None,
+                   backoff: bool = True) -> None:
     """Note the error and back off exponentially with jitter (or until the platform's reset)."""
     moment = now()
     row.last_poll_at = row.last_error_at = moment
@@ -54,6 +55,9 @@ def record_failure(row: Source, message: str, interval_seconds: int, max_backoff
     if retry_at is not None:
         row.rate_limited_until = retry_at
         row.next_poll_at = retry_at
+        return
+    if not backoff:  # the scheduler's own interval paces the retry
+        row.next_poll_at = None
         return
     delay = min(max_backoff, interval_seconds * 2 ** min(row.consecutive_failures, 16))
     jitter = (rng or random).uniform(0.5, 1.0)  # "equal jitter": spread retries, keep a floor

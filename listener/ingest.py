@@ -66,6 +66,7 @@ def ingest(session: Session, records: Iterable[MentionRecord], *, model: Model,
     result.stored = len(ids)
     result.duplicates += len(fresh) - len(ids)
     _link_threads(session, fresh)
+    _mark_answered(session, fresh)
     return result
 
 
@@ -76,7 +77,7 @@ def _validate(records: Iterable[MentionRecord], limit: int, result: IngestResult
     for record in records:
         try:
             clean = record.validated(limit)
-        except (InvalidRecord, AttributeError, TypeError) as exc:
+        except (InvalidRecord, AttributeError, TypeError, ValueError, OverflowError) as exc:
             ident = str(getattr(record, "external_id", "?"))[:80]
             log.warning("skipping invalid mention %s: %s", ident, exc)
             result.rejected.append((ident, str(exc)))
@@ -213,6 +214,16 @@ def _link_threads(session: Session, records: list[MentionRecord]) -> None:
             session.execute(update(table).where(
                 table.c.platform == platform, table.c.parent_external_id.in_(chunk),
                 table.c.parent_id.is_(None)).values(parent_id=parent_id))
+
+
+def _mark_answered(session: Session, records: list[MentionRecord]) -> None:
+    """Our own reply, however it was posted, stops the first-response clock of what it answers."""
+    for record in records:
+        if record.is_own and record.parent_external_id:
+            session.execute(update(Mention).where(
+                Mention.platform == record.platform,
+                Mention.external_id == record.parent_external_id,
+                Mention.first_response_at.is_(None)).values(first_response_at=record.created_at))
 
 
 def _dialect_insert(session: Session) -> Any:

@@ -13,6 +13,7 @@ from typing import Any
 
 import requests
 from sqlalchemy import select
+from sqlalchemy.exc import DataError, IntegrityError
 
 from earful import runtime
 from earful.clock import now
@@ -97,17 +98,20 @@ def _why_not_now(row: Source, config: SourceSettings, force: bool) -> tuple[str,
 
 
 def _store(rt: runtime.Runtime, config: SourceSettings, fetched: FetchResult) -> PollOutcome:
+    """Store the batch with its cursor; a row the database refuses is skipped, not the batch."""
     policy = _sla_policy(rt)
-    with rt.sessions.begin() as session:
-        row = session.scalars(select(Source).where(Source.name == config.name)).one()
-        result = ingest(session, fetched.records, model=rt.model, sla=policy, source_id=row.id,
-                        max_text_chars=rt.settings.listener.max_text_chars)
-        for skipped in fetched.skipped:
-            result.rejected.append(("?", skipped))
-        row.cursor = fetched.cursor
-        health.count_requests(row, fetched.requests)
-        health.record_success(row, result.stored, config.interval_seconds,
-                              fetched.rate_limited_until)
+    try:
+        try:
+            result = _store_batch(rt, config, fetched, policy, one_by_one=False)
+        except (IntegrityError, DataError) as exc:
+            log.warning("%s: the database refused the batch (%s); storing item by item",
+                        config.name, exc.__class__.__name__)
+            result = _store_batch(rt, config, fetched, policy, one_by_one=True)
+    except Exception as exc:
+        # The cursor did not move, so nothing is lost: note it where admins look, then let the
+        # scheduler log the traceback. Retried at the normal interval, not backed off.
+        _failed(rt, config, "failed", f"could not store: {exc}", backoff=False)
+        raise
     if result.rejected:
         log.warning("%s: skipped %d malformed item(s)", config.name, len(result.rejected))
     # A quiet poll is the normal case: only news is worth a line at INFO.
@@ -118,13 +122,43 @@ def _store(rt: runtime.Runtime, config: SourceSettings, fetched: FetchResult) ->
     return PollOutcome(config.name, status, result)
 
 
+def _store_batch(rt: runtime.Runtime, config: SourceSettings, fetched: FetchResult,
+                 policy: SlaPolicy, one_by_one: bool) -> IngestResult:
+    limit = rt.settings.listener.max_text_chars
+    with rt.sessions.begin() as session:
+        row = session.scalars(select(Source).where(Source.name == config.name)).one()
+        if not one_by_one:
+            result = ingest(session, fetched.records, model=rt.model, sla=policy,
+                            source_id=row.id, max_text_chars=limit)
+        else:
+            result = IngestResult()
+            for record in fetched.records:
+                try:
+                    with session.begin_nested():  # a savepoint per item
+                        result.merge(ingest(session, [record], model=rt.model, sla=policy,
+                                            source_id=row.id, max_text_chars=limit))
+                except (IntegrityError, DataError) as exc:
+                    ident = str(getattr(record, "external_id", "?"))[:80]
+                    log.warning("%s: the database refused %s: %s", config.name, ident, exc)
+                    result.rejected.append((ident, "refused by the database"))
+        for skipped in fetched.skipped:
+            result.rejected.append(("?", skipped))
+        row.cursor = fetched.cursor
+        health.count_requests(row, fetched.requests)
+        health.record_success(row, result.stored, config.interval_seconds,
+                              fetched.rate_limited_until)
+    return result
+
+
 def _failed(rt: runtime.Runtime, config: SourceSettings, status: str, message: str,
-            retry_at: Any = None) -> PollOutcome:
+            retry_at: Any = None, backoff: bool = True) -> PollOutcome:
     log.warning("%s: %s", config.name, message)
     with rt.sessions.begin() as session:
         row = session.scalars(select(Source).where(Source.name == config.name)).one()
+        health.count_requests(row, 1)  # a refused request still counts against a budget
         health.record_failure(row, message, config.interval_seconds,
-                              rt.settings.listener.max_backoff_seconds, retry_at)
+                              rt.settings.listener.max_backoff_seconds, retry_at,
+                              backoff=backoff)
     return PollOutcome(config.name, status, message=message)
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from listener.records import AuthorRecord, InvalidRecord, MentionRecord
 
 KNOWN_PLATFORMS = ("x", "reddit", "mastodon", "bluesky", "demo", "import")
+MAX_LINE_CHARS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -27,10 +28,14 @@ class BadLine:
 
 def parse_line(line: str) -> MentionRecord:
     """One JSON line into a record; InvalidRecord says what is wrong with it."""
+    if len(line) > MAX_LINE_CHARS:
+        raise InvalidRecord(f"longer than {MAX_LINE_CHARS:,} characters")
     try:
         item = json.loads(line)
     except json.JSONDecodeError as exc:
         raise InvalidRecord(f"not JSON ({exc.msg})") from exc
+    except (RecursionError, ValueError) as exc:  # absurd nesting, huge numbers
+        raise InvalidRecord(f"unreadable JSON ({type(exc).__name__})") from exc
     if not isinstance(item, dict):
         raise InvalidRecord("not a JSON object")
     platform = item.get("platform")

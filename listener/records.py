@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from earful.clock import as_utc
+from earful.clock import as_utc, now
 
 MAX_ID_CHARS = 200
 MAX_HANDLE_CHARS = 200
 MAX_NAME_CHARS = 300
 MAX_URL_CHARS = 1000
+MAX_FOLLOWERS = 2_000_000_000  # fits a 32-bit INTEGER on every database; nobody has more
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+FUTURE_SLACK = timedelta(days=1)  # platform clocks drift; beyond this a date is made up
 # Keep newlines and tabs; drop other C0/C1 controls, which can corrupt logs and terminals.
 _CONTROL = {c for c in range(0x20) if c not in (0x09, 0x0A)} | {0x7F} | set(range(0x80, 0xA0))
 _STRIP = dict.fromkeys(_CONTROL) | {0x202E: None, 0x202D: None}  # no bidi overrides either
@@ -98,6 +101,8 @@ class MentionRecord:
             followers = author.followers
             if not isinstance(followers, int) or isinstance(followers, bool) or followers < 0:
                 followers = None
+            elif followers > MAX_FOLLOWERS:
+                followers = MAX_FOLLOWERS
             author = AuthorRecord(
                 external_id=author_id or "unknown",
                 handle=clean_text(author.handle, MAX_HANDLE_CHARS),
@@ -110,7 +115,7 @@ class MentionRecord:
             self,
             external_id=external_id,
             text=clean_text(self.text, max_text_chars),
-            created_at=as_utc(self.created_at),
+            created_at=_plausible_time(self.created_at),
             url=url,
             author=author,
             conversation_id=clean_text(self.conversation_id, MAX_ID_CHARS) or None,
@@ -118,3 +123,14 @@ class MentionRecord:
             lang=clean_text(self.lang, 8).lower() or None,
             raw=clean_json(self.raw) if self.raw is not None else None,
         )
+
+
+def _plausible_time(value: datetime) -> datetime:
+    """UTC; a date a stranger made up (year 9999, before 2000) becomes the time we saw it."""
+    try:
+        moment = as_utc(value)
+    except (OverflowError, ValueError):
+        return now()
+    if moment < EARLIEST or moment > now() + FUTURE_SLACK:
+        return now()
+    return moment

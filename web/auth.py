@@ -17,7 +17,8 @@ from flask_login import (
     login_user,
     logout_user,
 )
-from sqlalchemy import select
+from sqlalchemy import select, update
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from earful.clock import now
 from earful.models import ROLES, User
@@ -91,13 +92,11 @@ def login() -> Any:
     if user is not None and user.locked_until is not None and user.locked_until > now():
         flash("Too many failed attempts. Try again later.", "error")
         return render_template("login.html", next=request.form.get("next", "")), 429
-    if user is None or not user.active or not verify_password(user, password):
+    # Hash even for an unknown name, so response time does not reveal which usernames exist.
+    password_ok = verify_password(user, password) if user is not None else _dummy_check(password)
+    if user is None or not user.active or not password_ok:
         if user is not None:
-            user.failed_logins += 1
-            if user.failed_logins >= MAX_FAILURES:
-                user.locked_until = now() + LOCKOUT
-                user.failed_logins = 0
-            session.commit()
+            _count_failure(user.id)
         flash("Unknown username or wrong password.", "error")
         return render_template("login.html", next=request.form.get("next", "")), 401
     user.failed_logins = 0
@@ -105,6 +104,26 @@ def login() -> Any:
     session.commit()
     login_user(StaffUser(user))
     return redirect(safe_next(request.form.get("next")))
+
+
+def _count_failure(user_id: int) -> None:
+    """Atomic increment in SQL: parallel guesses cannot slip past the lockout."""
+    session = get_db()
+    session.rollback()
+    session.execute(update(User).where(User.id == user_id).values(
+        failed_logins=User.failed_logins + 1))
+    session.execute(update(User).where(User.id == user_id,
+                                       User.failed_logins >= MAX_FAILURES).values(
+        locked_until=now() + LOCKOUT, failed_logins=0))
+    session.commit()
+
+
+_DUMMY_HASH = generate_password_hash("earful-timing-equaliser")
+
+
+def _dummy_check(password: str) -> bool:
+    check_password_hash(_DUMMY_HASH, password)
+    return False
 
 
 @bp.post("/logout")

@@ -127,7 +127,10 @@ def reply(mention_id: int) -> Any:
     thread = load_thread(session, mention)
     settings = get_runtime().settings
     limit = settings.console.reply_limits.get(mention.platform, 500)
-    if not draft.text.strip():
+    if mention.deleted:
+        draft.errors.append("The author deleted this post on the platform: reply to them in "
+                            "another message of the thread, or in private.")
+    elif not draft.text.strip():
         draft.errors.append("Write a reply first.")
     elif len(draft.text) > limit:
         draft.errors.append(f"Too long for {mention.platform}: {len(draft.text)} of {limit}.")

@@ -126,3 +126,12 @@ def test_log_level_comes_from_settings(tmp_path: Path, monkeypatch: pytest.Monke
     finally:
         root.setLevel(before)
         runtime.install(None)
+
+
+def test_import_survives_absurd_nesting(earful: Run, tmp_path: Path) -> None:
+    path = tmp_path / "nested.jsonl"
+    good = {"platform": "x", "id": "1", "text": "ok", "created_at": "2026-01-05T09:00:00Z"}
+    path.write_text("[" * 100_000 + "\n" + json.dumps(good) + "\n", encoding="utf-8")
+    result = earful("import", str(path))
+    assert result.exit_code == 0, result.output
+    assert "line 1:" in result.output and "stored 1" in result.output

@@ -124,3 +124,32 @@ def test_sla_due_in_business_time_and_repeat_contacts(rt: Runtime, session: Sess
     # Monday 09:00 UTC + 60 business minutes (high) in the default Mon-Fri 09-17 UTC calendar.
     assert mention.sla_due_at == first.created_at + timedelta(minutes=60)
     assert model.seen_contacts == [0, 1]  # the second post knows about the first
+
+
+def test_made_up_dates_and_follower_counts_do_not_break_a_batch(rt: Runtime, session: Session,
+                                                                  clock: FrozenClock) -> None:
+    from datetime import datetime, timezone
+
+    from listener.records import AuthorRecord
+
+    far_future = datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone(timedelta(hours=-5)))
+    odd = MentionRecord(platform="mastodon", external_id="odd", text="hi", created_at=far_future,
+                        author=AuthorRecord(external_id="a", followers=10**30))
+    result = ingest(session, [odd, record(external_id="fine", platform="mastodon")],
+                    model=rt.model)
+    session.commit()
+    assert result.stored == 2
+    stored = session.scalars(select(Mention).where(Mention.external_id == "odd")).one()
+    assert stored.created_at == clock.now()  # the time we saw it
+    assert stored.author is not None and stored.author.followers == 2_000_000_000
+
+
+def test_our_reply_stops_the_first_response_clock(rt: Runtime, session: Session,
+                                                  clock: FrozenClock) -> None:
+    ingest(session, [record("no signal", external_id="q")], model=rt.model)
+    clock.advance(minutes=12)
+    ingest(session, [record("Sorry! Checking now.", external_id="r", parent_external_id="q",
+                            is_own=True, created_at=clock.now())], model=rt.model)
+    session.commit()
+    question = session.scalars(select(Mention).where(Mention.external_id == "q")).one()
+    assert question.first_response_at == clock.now()

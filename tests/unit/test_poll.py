@@ -15,6 +15,7 @@ from earful.settings import SourceSettings
 from listener import jobs
 from listener.demo.adapter import DemoAdapter
 from listener.demo.scenario import SCENARIO
+from listener.ingest import ingest
 from listener.platforms import PlatformError, RateLimited
 from listener.platforms.base import FetchResult
 from tests.factories import record
@@ -157,3 +158,44 @@ def test_daily_budget_stops_polling(with_source: Runtime, clock: FrozenClock) ->
     assert jobs.poll("fake").status == "over_budget"
     clock.advance(days=1)
     assert jobs.poll("fake").status == "stored"
+
+
+def test_a_row_the_database_refuses_does_not_block_the_rest(
+        with_source: Runtime, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One item that breaks the INSERT (simulated: the database refuses it) is skipped."""
+    from sqlalchemy.exc import DataError
+
+    rt = with_source
+    items = [record(f"post {i}", external_id=str(i)) for i in range(3)]
+    rt.extras["readers"] = {"fake": ListReader(items, page=3)}
+    real_ingest = jobs.ingest
+
+    def refuse_poison(session: Any, records: Any, **kwargs: Any) -> Any:
+        if any(r.external_id == "1" for r in records):
+            raise DataError("INSERT", {}, Exception("value out of range"))
+        return real_ingest(session, records, **kwargs)
+
+    monkeypatch.setattr(jobs, "ingest", refuse_poison)
+    outcome = jobs.poll("fake")
+    assert outcome.status == "stored"
+    assert outcome.result.stored == 2 and outcome.result.rejected == [("1", "refused by the "
+                                                                        "database")]
+    assert _source(rt, "fake").cursor == 3  # the page is done: no poison pill for ever
+
+
+def test_an_unexpected_storage_error_shows_in_health(
+        with_source: Runtime, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    rt = with_source
+    rt.extras["readers"] = {"fake": ListReader([record(external_id="1")])}
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(jobs, "ingest", broken)
+    with pytest.raises(RuntimeError):
+        jobs.poll("fake")
+    row = _source(rt, "fake")
+    assert row.last_error == "could not store: disk full" and row.cursor is None
+    assert row.consecutive_failures == 1
+    monkeypatch.setattr(jobs, "ingest", ingest)
+    assert jobs.poll("fake").status == "stored"  # retried at the normal pace, not backed off

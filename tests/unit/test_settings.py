@@ -18,6 +18,7 @@ from earful.settings import (
 
 ROOT = Path(__file__).resolve().parents[2]
 SETTINGS_TOML = ROOT / "settings.toml"
+X_CREDENTIALS = 'credentials = { bearer_token = "EARFUL_X_TOKEN" }\n'
 
 
 def _examples() -> str:
@@ -105,10 +106,11 @@ def test_bad_source_platform_is_named(tmp_path: Path) -> None:
 def test_local_file_overrides_and_replaces_arrays(tmp_path: Path) -> None:
     (tmp_path / "settings.toml").write_text(
         '[server]\nport = 5000\nhost = "127.0.0.1"\n'
-        '[[sources]]\nname = "one"\nplatform = "x"\n'
-        '[[sources]]\nname = "two"\nplatform = "reddit"\n', encoding="utf-8")
+        '[[sources]]\nname = "one"\nplatform = "x"\n' + X_CREDENTIALS +
+        '[[sources]]\nname = "two"\nplatform = "x"\n' + X_CREDENTIALS, encoding="utf-8")
     (tmp_path / "settings.local.toml").write_text(
-        '[server]\nport = 8080\n[[sources]]\nname = "three"\nplatform = "bluesky"\n',
+        '[server]\nport = 8080\n[[sources]]\nname = "three"\nplatform = "bluesky"\n'
+        'credentials = { app_password = "EARFUL_BSKY" }\n',
         encoding="utf-8")
     settings = load_settings(tmp_path / "settings.toml")
     assert settings.server.port == 8080
@@ -149,4 +151,17 @@ def test_bad_calendar_values_are_named(tmp_path: Path) -> None:
         load_settings(path)
     path.write_text('[calendar]\nhours = { mon = "17:00-09:00" }\n', encoding="utf-8")
     with pytest.raises(SettingsError, match="calendar.hours.mon"):
+        load_settings(path)
+
+
+@pytest.mark.parametrize(("source", "named"), [
+    ('platform = "mastodon"\ncredentials = { access_token = "T" }', r"sources\[0\]\.base_url"),
+    ('platform = "x"', "bearer_token or access_token"),
+    ('platform = "reddit"\ncredentials = { client_id = "I" }', "client_secret"),
+    ('platform = "bluesky"\ncredentials = { identifier = "I" }', "app_password"),
+])
+def test_platform_requirements_are_named(tmp_path: Path, source: str, named: str) -> None:
+    path = tmp_path / "settings.toml"
+    path.write_text(f'[[sources]]\nname = "s"\n{source}\n', encoding="utf-8")
+    with pytest.raises(SettingsError, match=named):
         load_settings(path)

@@ -222,3 +222,11 @@ def test_reply_form_key_is_a_uuid(agent: FlaskClient, session: Session) -> None:
     key = form_of(agent, m.id)["idempotency_key"]
     assert str(uuid.UUID(key)) == key
     assert form_of(agent, m.id)["idempotency_key"] != key  # each render is a new draft
+
+
+def test_no_reply_to_a_post_its_author_deleted(agent: FlaskClient, session: Session) -> None:
+    m = add_mention(session, deleted=True, text="")
+    response = agent.post(f"/conversations/{m.id}/reply", data=form_of(agent, m.id))
+    assert response.status_code == 400
+    assert "deleted this post" in response.get_data(as_text=True)
+    assert session.scalars(select(OutboxReply)).all() == []

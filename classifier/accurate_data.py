@@ -1,0 +1,48 @@
+"""The fixed subsamples the accurate mode's heads are trained and evaluated on.
+
+Embedding runs at ~35-40 texts/s on the 2-core reference machine, so the ~70k training texts
+are subsampled (fixed seed, per dataset) to under 15k, and TweetEval's 12,284-tweet test split
+to a fixed 3,000 (the other test splits are used whole). Training and evaluation only.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from classifier import datasets
+from classifier.datasets import Split
+
+SEED = 0
+# Per-dataset caps on training texts (complaints: the whole train split, 2,759).
+TRAIN_CAPS = {"complaints": None, "airline": 3000, "tweeteval": 3500, "xlmt": 700}
+TEST_CAPS = {"tweeteval": 3000}
+
+
+def subsample(split: Split, cap: int | None, seed: int = SEED) -> Split:
+    """A fixed random subset of `split` (in original order), or the split when under cap."""
+    if cap is None or len(split.texts) <= cap:
+        return split
+    rng = np.random.RandomState(seed)
+    keep = np.sort(rng.choice(len(split.texts), size=cap, replace=False))
+    return Split(split.name, [split.texts[i] for i in keep], [split.labels[i] for i in keep],
+                 split.lang)
+
+
+def _cap(name: str, caps: dict[str, int | None]) -> int | None:
+    return caps.get("xlmt" if name.startswith("xlmt-") else name)
+
+
+def train_sets(data_dir: Path) -> tuple[list[Split], Split]:
+    """(sentiment splits, complaints split) subsampled for training the heads."""
+    sent = [subsample(s, _cap(s.name, TRAIN_CAPS))
+            for s in datasets.sentiment_splits(Path(data_dir), "train")]
+    return sent, subsample(datasets.complaints(Path(data_dir), "train"), TRAIN_CAPS["complaints"])
+
+
+def test_sets(data_dir: Path) -> tuple[list[Split], Split]:
+    """(sentiment splits, complaints split) for evaluating the accurate mode."""
+    sent = [subsample(s, _cap(s.name, TEST_CAPS))
+            for s in datasets.sentiment_splits(Path(data_dir), "test")]
+    return sent, datasets.complaints(Path(data_dir), "test")
