@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.report import machine, write_section  # noqa: E402
 from classifier import load_model  # noqa: E402
-from earful.db import make_engine, session_factory  # noqa: E402
+from earful.db import make_engine, session_factory, writing  # noqa: E402
 from earful.migrate import upgrade  # noqa: E402
 from earful.settings import load_settings  # noqa: E402
 from earful.sla import SlaPolicy  # noqa: E402
@@ -63,12 +63,12 @@ def main() -> None:
         sla = SlaPolicy.from_settings(settings)
         started = time.perf_counter()
         for i in range(0, len(records), args.batch):
-            with sessions.begin() as session:
+            with writing(sessions) as session:
                 ingest(session, records[i:i + args.batch], model=model, sla=sla)
         elapsed = time.perf_counter() - started
         dup_started = time.perf_counter()
         for i in range(0, len(records), args.batch):
-            with sessions.begin() as session:
+            with writing(sessions) as session:
                 ingest(session, records[i:i + args.batch], model=model, sla=sla)
         dup_elapsed = time.perf_counter() - dup_started
         engine.dispose()

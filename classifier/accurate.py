@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -72,12 +71,13 @@ class AccurateModel(TrainedModel):
 
     def scores(self, texts: Sequence[str], langs: Sequence[str] | None = None
                ) -> tuple[np.ndarray, np.ndarray]:
+        return self.head_scores(texts, self.embedder.embed(texts), langs)
+
+    def head_scores(self, texts: Sequence[str], emb: np.ndarray,
+                    langs: Sequence[str] | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Scores given the texts' embeddings (evaluation passes cached ones)."""
         fast_sent, fast_comp = super().scores(texts, langs)
-        X = head_matrix(self.embedder.embed(texts), fast_sent, fast_comp)
+        X = head_matrix(emb, fast_sent, fast_comp)
         sent = self.heads["sentiment"].predict_proba(X)[:, self._head_order]
         comp = self.heads["complaint"].predict_proba(X)[:, 1]
         return sent, comp
-
-
-def heads_path(directory: Path) -> Path:
-    return Path(directory) / "accurate.joblib"

@@ -20,18 +20,30 @@ TRAIN_CAPS = {"complaints": None, "airline": 3000, "tweeteval": 3500, "xlmt": 70
 TEST_CAPS = {"tweeteval": 3000}
 
 
+def subsample_indices(n: int, cap: int | None, seed: int = SEED) -> np.ndarray:
+    """Sorted indices of a fixed random subset of size `cap` (all of them when n <= cap)."""
+    if cap is None or n <= cap:
+        return np.arange(n)
+    rng = np.random.RandomState(seed)
+    return np.sort(rng.choice(n, size=cap, replace=False))
+
+
 def subsample(split: Split, cap: int | None, seed: int = SEED) -> Split:
     """A fixed random subset of `split` (in original order), or the split when under cap."""
     if cap is None or len(split.texts) <= cap:
         return split
-    rng = np.random.RandomState(seed)
-    keep = np.sort(rng.choice(len(split.texts), size=cap, replace=False))
+    keep = subsample_indices(len(split.texts), cap, seed)
     return Split(split.name, [split.texts[i] for i in keep], [split.labels[i] for i in keep],
                  split.lang)
 
 
 def _cap(name: str, caps: dict[str, int | None]) -> int | None:
     return caps.get("xlmt" if name.startswith("xlmt-") else name)
+
+
+def train_cap(name: str) -> int | None:
+    """How many training texts of dataset `name` the heads use (None: all)."""
+    return _cap(name, TRAIN_CAPS)
 
 
 def train_sets(data_dir: Path) -> tuple[list[Split], Split]:

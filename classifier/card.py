@@ -9,21 +9,34 @@ START = "<!-- earful-evaluate:start -->"
 END = "<!-- earful-evaluate:end -->"
 
 
-def metrics_block(table: str, meta: dict[str, Any], when: str) -> str:
+def markers(key: str = "evaluate") -> tuple[str, str]:
+    """The comment markers around a generated block (`evaluate`: the fast model's table)."""
+    return f"<!-- earful-{key}:start -->", f"<!-- earful-{key}:end -->"
+
+
+def metrics_block(table: str, meta: dict[str, Any], when: str, key: str = "evaluate",
+                  note: str = "") -> str:
     """The generated block: which model, when, and the table."""
+    start, end = markers(key)
+    if key != "evaluate":
+        return (f"{start}\nModel `{meta.get('version', '?')}` (scikit-learn "
+                f"{meta.get('sklearn_version', '?')}), evaluated {when} by "
+                f"`earful evaluate --accurate`. {note}\n\n{table}\n{end}")
     return (f"{START}\nModel `{meta.get('version', '?')}` (scikit-learn "
             f"{meta.get('sklearn_version', '?')}), evaluated {when} by `earful evaluate`.\n\n"
             f"{table}\n{END}")
 
 
-def write_metrics(path: Path, block: str) -> None:
+def write_metrics(path: Path, block: str, key: str = "evaluate") -> None:
     """Replace the block between the markers, or append it when the card has none."""
     path = Path(path)
+    start, end = markers(key)
     text = path.read_text(encoding="utf-8") if path.exists() else "# Model card\n"
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        tail = rest.split(END, 1)[1]
+    if start in text and end in text:
+        head, rest = text.split(start, 1)
+        tail = rest.split(end, 1)[1]
         text = head + block + tail
     else:
-        text = text.rstrip("\n") + "\n\n## Metrics\n\n" + block + "\n"
+        title = "## Metrics" if key == "evaluate" else "## Metrics: accurate mode"
+        text = text.rstrip("\n") + f"\n\n{title}\n\n" + block + "\n"
     path.write_text(text, encoding="utf-8")

@@ -70,10 +70,11 @@ def cached_embed(embedder: Embedder, texts: Sequence[str], cache_dir: Path, name
     digest = hashlib.sha1(f"{PREFIX}|{MAX_CHARS}|{embedder.version}".encode())
     for t in texts:
         digest.update(t.encode("utf-8", "replace") + b"\0")
-    key = f"{name}-{len(texts)}-{digest.hexdigest()[:12]}"
+    suffix = f"{len(texts)}-{digest.hexdigest()[:12]}"
+    for hit in sorted(cache_dir.glob(f"*-{suffix}.npy")):  # the same texts under any name
+        return np.load(hit)
+    key = f"{name}-{suffix}"
     final = cache_dir / f"{key}.npy"
-    if final.exists():
-        return np.load(final)
     parts = []
     for start in range(0, len(texts), chunk):
         part = cache_dir / f"{key}.part{start // chunk:05d}.npy"

@@ -43,15 +43,21 @@ SentimentFn = Callable[[Sequence[str]], list[str]]
 ComplaintFn = Callable[[Sequence[str]], list[str]]
 
 
-def evaluate_public(data_dir: Path, sentiment: SentimentFn, complaint: ComplaintFn) -> list[Row]:
-    """Accuracy and the dataset's headline metric on every fixed test split in `data_dir`."""
+def evaluate_public(data_dir: Path, sentiment: SentimentFn, complaint: ComplaintFn,
+                    sets: tuple[list[datasets.Split], datasets.Split] | None = None) -> list[Row]:
+    """Accuracy and the dataset's headline metric on every fixed test split in `data_dir`.
+
+    `sets` (sentiment splits, complaints split) replaces the full test splits, e.g. with the
+    accurate mode's fixed subsample.
+    """
     data_dir = Path(data_dir)
     rows: list[Row] = []
-    comp = datasets.complaints(data_dir, "test")
+    sent_splits, comp = sets or (datasets.sentiment_splits(data_dir, "test"),
+                                 datasets.complaints(data_dir, "test"))
     pred = complaint(comp.texts)
     rows.append(_row("complaints", comp.labels, pred, "macro-F1"))
     xlmt: list[float] = []
-    for split in datasets.sentiment_splits(data_dir, "test"):
+    for split in sent_splits:
         pred = sentiment(split.texts)
         if split.name.startswith("xlmt-"):
             row = _row(split.name, split.labels, pred, "macro-F1")
@@ -101,3 +107,16 @@ def per_label_report(truth: Sequence[str], pred: Sequence[str]) -> list[dict[str
     return [{"label": lab, "precision": round(float(pp), 3), "recall": round(float(rr), 3),
              "f1": round(float(ff), 3), "support": int(ss)}
             for lab, pp, rr, ff, ss in zip(labels, p, r, f, s, strict=True)]
+
+
+def format_comparison(fast: Sequence[Row], accurate: Sequence[Row]) -> str:
+    """A Markdown table of the fast and the accurate mode on the same texts."""
+    lines = ["| dataset (test) | n | metric | fast | accurate | bar | accurate met "
+             "| accurate better |",
+             "| --- | ---: | --- | ---: | ---: | ---: | --- | --- |"]
+    for f, a in zip(fast, accurate, strict=True):
+        bar = "" if a.bar is None else f"{a.bar:.0f}"
+        better = "yes" if a.metric > f.metric else ("same" if a.metric == f.metric else "no")
+        lines.append(f"| {a.dataset} | {a.n} | {a.metric_name} | {f.metric:.1f} | "
+                     f"{a.metric:.1f} | {bar} | {a.met} | {better} |")
+    return "\n".join(lines)

