@@ -17,7 +17,7 @@ from web.composer import Draft, composer_context, fresh_draft
 from web.db import get_db, get_runtime
 from web.inbox import assignee_from_form, open_incidents
 from web.presence import others_on
-from web.sla_display import sla_state
+from web.sla_display import first_response_state, resolution_due, sla_state
 from web.thread import author_card, load_thread, notes_for
 from web.workflow import (
     SETTABLE_STATUSES,
@@ -56,7 +56,8 @@ def render_page(mention: Mention, draft: Draft | None = None, code: int = 200) -
     return render_template(
         "conversation.html", mention=mention, thread=thread, card=author_card(session, thread),
         notes=notes_for(session, thread), names={u.id: u.display_name for u in users},
-        users=users, incidents=open_incidents(), sla=sla_state(mention.sla_due_at),
+        users=users, incidents=open_incidents(), sla=first_response_state(mention),
+        resolution=sla_state(resolution_due(mention)),
         labels={f: label_value(mention, f) for f in ("sentiment", "complaint", "urgency")},
         urgencies=list(URGENCY_RANK), statuses=SETTABLE_STATUSES,
         others=others_on(session, thread.root_id, current_user.id), **context), code

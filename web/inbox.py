@@ -33,7 +33,8 @@ def index() -> Any:
     at, users = now(), _users()
     return render_template(
         "inbox.html", page=page, filters=filters,
-        sla={m.id: sla_state(m.sla_due_at, at) for m in page.mentions},
+        sla={m.id: None if m.first_response_at else sla_state(m.sla_due_at, at)
+             for m in page.mentions},
         users=users, names={u.id: u.display_name for u in users},
         sources=session.scalars(select(Source).order_by(Source.name)).all(),
         incidents=open_incidents(), status_choices=list(STATUS_CHOICES),

@@ -39,10 +39,13 @@ def auto_assign(session: Session) -> int:
     if not speakers:
         return 0
     load = _workload(session, {uid for ids in speakers.values() for uid in ids})
+    # Only languages someone answers: the rest wait for a lead, and must not fill every batch.
+    # NULL due times sort last on every database (SQLite puts them first by default).
     pending = session.scalars(select(Mention).where(
         Mention.status == "new", Mention.complaint.is_(True), Mention.assignee_id.is_(None),
-        Mention.deleted.is_(False)).order_by(Mention.urgency_rank, Mention.sla_due_at,
-                                             Mention.created_at, Mention.id).limit(BATCH)).all()
+        Mention.deleted.is_(False), func.lower(Mention.lang).in_(list(speakers)))
+        .order_by(Mention.urgency_rank, Mention.sla_due_at.is_(None), Mention.sla_due_at,
+                  Mention.created_at, Mention.id).limit(BATCH)).all()
     assigned = 0
     for mention in pending:
         candidates = speakers.get(mention.lang.lower())

@@ -9,6 +9,8 @@ from flask import current_app
 
 from earful.calendar import BusinessCalendar
 from earful.clock import now
+from earful.models import Mention
+from earful.sla import needs_answer
 from web.db import get_runtime
 
 # Counting business minutes walks the calendar day by day; past this, calendar days say enough.
@@ -52,3 +54,21 @@ def _duration(minutes: float) -> str:
     if whole < 60:
         return f"{whole}m"
     return f"{whole // 60}h {whole % 60:02d}m"
+
+
+def resolution_due(mention: Mention) -> datetime | None:
+    """When the conversation should be resolved, if it is still open work that needs an answer."""
+    if mention.status in ("resolved", "ignored", "own") or mention.deleted:
+        return None
+    if not needs_answer(mention.complaint, mention.urgency):
+        return None
+    settings = get_runtime().settings
+    minutes = settings.sla.resolution_minutes[mention.urgency]
+    return calendar().add_business_minutes(mention.created_at, minutes)
+
+
+def first_response_state(mention: Mention) -> SlaState | None:
+    """The first-response clock, stopped once we answered."""
+    if mention.first_response_at is not None:
+        return None
+    return sla_state(mention.sla_due_at)

@@ -230,3 +230,17 @@ def test_no_reply_to_a_post_its_author_deleted(agent: FlaskClient, session: Sess
     assert response.status_code == 400
     assert "deleted this post" in response.get_data(as_text=True)
     assert session.scalars(select(OutboxReply)).all() == []
+
+
+def test_unanswerable_languages_do_not_starve_auto_assign(session: Session,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import web.routing
+
+    monkeypatch.setattr(web.routing, "BATCH", 3)
+    agent = add_user(session, "ana", languages="es")
+    for _ in range(5):  # more than a batch that nobody can answer, and more urgent
+        add_mention(session, lang="und", urgency="critical")
+    spanish = add_mention(session, lang="es", urgency="low", due_in=None)
+    assert auto_assign(session) == 1
+    session.commit()
+    assert session.get(Mention, spanish.id).assignee_id == agent.id

@@ -297,3 +297,16 @@ def test_check_on_platform_purges_a_deleted_mention(rt: Runtime, agent: FlaskCli
     assert session.scalar(select(AuditLog).where(
         AuditLog.action == "mention.deleted_on_platform")) is not None
     assert not session.get(Mention, kept.id).deleted  # type: ignore[union-attr]
+
+
+def test_both_sla_clocks_and_the_first_stops_when_answered(agent: FlaskClient, session: Session,
+                                                          clock: FrozenClock) -> None:
+    m = add_mention(session, urgency="high", created_at=clock.now(),
+                    due_in=timedelta(minutes=60))
+    html = agent.get(f"/conversations/{m.id}").get_data(as_text=True)
+    assert "first response: 1h 00m left" in html
+    assert "resolution: 8h 00m left" in html  # high: 480 business minutes by default
+    m.first_response_at = clock.now()
+    session.commit()
+    html = agent.get(f"/conversations/{m.id}").get_data(as_text=True)
+    assert "first response:" not in html and "resolution:" in html
