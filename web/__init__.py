@@ -41,8 +41,9 @@ def create_app(settings: Settings | None = None, rt: Runtime | None = None,
 
 def _register_console(app: Flask) -> None:
     """The agent's pages: conversations, the reply composer and presence pings."""
-    from web import composer, conversations, presence
+    from web import approvals, composer, conversations, presence
 
+    app.register_blueprint(approvals.bp)
     app.register_blueprint(conversations.bp)
     app.register_blueprint(composer.bp)
     app.register_blueprint(presence.bp)

@@ -135,9 +135,13 @@ def test_needs_approval_waits_for_a_lead(app: Flask, session: Session) -> None:
     assert row.status == "needs_approval"
     assert "Approve" not in trainee.get(f"/conversations/{m.id}").get_data(as_text=True)
     assert trainee.post(f"/outbox/{row.id}/approve").status_code == 403
+    assert trainee.get("/outbox/pending").status_code == 403
     lead = client_for(app, session, "lena", "lead")
     assert 'Approve</button>' in lead.get(f"/conversations/{m.id}").get_data(as_text=True)
+    waiting = lead.get("/outbox/pending").get_data(as_text=True)
+    assert "Sorry about that!" in waiting and f"/outbox/{row.id}/approve" in waiting
     lead.post(f"/outbox/{row.id}/approve")
+    assert "Nothing is waiting" in lead.get("/outbox/pending").get_data(as_text=True)
     session.expire_all()
     row = session.get(OutboxReply, row.id)
     assert row.status == "queued" and row.approved_by is not None
