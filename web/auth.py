@@ -66,6 +66,7 @@ def role_required(role: str) -> Callable[[F], F]:
             if not current_user.has_role(role):
                 abort(403)
             return view(*args, **kwargs)
+        wrapped.min_role = role  # type: ignore[attr-defined]  # read by the every-route test
         return wrapped  # type: ignore[return-value]
     return decorator
 
