@@ -116,6 +116,9 @@ def main() -> None:
     pages = {
         "inbox, default view (open complaints by urgency, SLA, age)": "/",
         "inbox, filtered (platform=x, urgency=high)": "/?platform=x&urgency=high",
+        "inbox, full-text search, a word in every mention (bill)": "/?q=bill",
+        "inbox, full-text search, a word in one mention (777777)": "/?q=777777",
+        "inbox, every status and label (status=any, complaint=any)": "/?status=any&complaint=any",
     }
     rows = []
     for label, url in pages.items():

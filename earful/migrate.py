@@ -43,13 +43,20 @@ def regenerate_initial() -> Path:
     versions = MIGRATIONS / "versions"
     target = versions / "0001_initial_schema.py"
     target.unlink(missing_ok=True)
-    with tempfile.TemporaryDirectory() as folder:
-        engine = make_engine(f"sqlite:///{folder}/empty.db")
-        config = alembic_config(engine)
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            script = command.revision(config, message="initial schema", autogenerate=True,
-                                      rev_id="0001")
+    later = {p: p.read_text() for p in versions.glob("0*.py")}  # set aside while 0001 is rebuilt
+    for path in later:
+        path.unlink()
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            engine = make_engine(f"sqlite:///{folder}/empty.db")
+            config = alembic_config(engine)
+            with engine.begin() as connection:
+                config.attributes["connection"] = connection
+                script = command.revision(config, message="initial schema", autogenerate=True,
+                                          rev_id="0001")
+    finally:
+        for path, text in later.items():
+            path.write_text(text)
         engine.dispose()
     generated = Path(script.path)  # type: ignore[union-attr]
     text = generated.read_text()

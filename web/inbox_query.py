@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, Select, exists, select, true, tuple_
 from sqlalchemy.orm import Session
 
 from earful.models import URGENCY_RANK, Mention, Tag, mention_tags
+from earful.search import text_matches
 
 WORK_STATUSES = ("new", "open", "waiting", "resolved", "ignored")
 STATUS_CHOICES = {"active": ("new", "open"), "any": WORK_STATUSES,
@@ -94,11 +95,6 @@ def _date(value: str | None, errors: list[str]) -> date | None:
         return None
 
 
-def escape_like(text: str) -> str:
-    """Make user text literal inside a LIKE pattern (escape character: backslash)."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def conditions(f: InboxFilters, user_id: int) -> list[ColumnElement[bool]]:
     """Every filter except status, as SQL conditions (status picks the index segment)."""
     where: list[ColumnElement[bool]] = []
@@ -124,7 +120,7 @@ def conditions(f: InboxFilters, user_id: int) -> list[ColumnElement[bool]]:
     if f.date_to:
         where.append(Mention.created_at < _midnight(f.date_to) + timedelta(days=1))
     if f.q:
-        where.append(Mention.text.ilike(f"%{escape_like(f.q)}%", escape="\\"))
+        where.append(text_matches(Mention.text, Mention.id, f.q))
         where.append(Mention.deleted.is_(False))  # deleted text must not be findable either
     return where
 

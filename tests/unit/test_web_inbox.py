@@ -29,7 +29,6 @@ from web.inbox_query import (
     InboxFilters,
     decode_cursor,
     encode_cursor,
-    escape_like,
     inbox_page,
     sort_key,
 )
@@ -175,8 +174,21 @@ def test_tag_and_assignee_filters(agent: FlaskClient, session: Session) -> None:
     assert row_ids(agent.get("/?tag=billing").get_data(as_text=True)) == [free.id]
 
 
-def test_like_escaping() -> None:
-    assert escape_like(r"50%_\x") == r"50\%\_\\x"
+def test_full_text_search(agent: FlaskClient, session: Session) -> None:
+    ro = add_mention(session, "Nu am semnal în București de azi")
+    en = add_mention(session, "The app crashes when I pay my bill")
+    add_mention(session, "Everything fine here")
+    gone = add_mention(session, "", deleted=True)
+    assert row_ids(agent.get("/?q=bucuresti").get_data(as_text=True)) == [ro.id]  # diacritics
+    assert row_ids(agent.get("/?q=crash+bill").get_data(as_text=True)) == [en.id]  # prefix, AND
+    assert row_ids(agent.get("/?q=bill+semnal").get_data(as_text=True)) == []
+    for hostile in ['"', "NEAR(a b)", "*", "app OR", "%_\\", "') DROP TABLE mentions;--"]:
+        response = agent.get("/", query_string={"q": hostile})
+        assert response.status_code == 200, hostile
+    session.get(Mention, en.id).text = ""  # purged (deleted on the platform): not findable
+    session.commit()
+    assert row_ids(agent.get("/?q=crash").get_data(as_text=True)) == []
+    assert gone.id not in row_ids(agent.get("/?q=app").get_data(as_text=True))
 
 
 def test_bulk_resolve_assign_tag_and_link(agent: FlaskClient, session: Session) -> None:

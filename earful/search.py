@@ -1,0 +1,74 @@
+"""Full-text search over mention text, portable: SQLite FTS5, PostgreSQL tsvector, else LIKE.
+
+`text_matches(query)` is one SQL condition compiled per dialect, so callers stay dialect-free.
+The FTS5 table and its triggers (SQLite) and the GIN index (PostgreSQL) come from migration 0002.
+Queries are words, never syntax: a stranger's `"` or `NEAR(` is matched as text, not obeyed.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import Boolean, ColumnElement, bindparam, true
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.expression import ColumnClause
+
+FTS_TABLE = "mentions_fts"
+_WORD = re.compile(r"\w+", re.UNICODE)
+MAX_WORDS = 8
+
+
+def words(query: str) -> list[str]:
+    """The searchable words of a query (letters and digits, any script), at most MAX_WORDS."""
+    return _WORD.findall(query)[:MAX_WORDS]
+
+
+def fts5_query(query: str) -> str:
+    """Every word must appear, each as a prefix: `no sign` finds "no signal"."""
+    return " ".join('"' + word.replace('"', '""') + '"*' for word in words(query))
+
+
+class TextMatch(ColumnElement[bool]):
+    """`mentions.text` contains every word of the query."""
+
+    inherit_cache = True
+    type = Boolean()
+
+    def __init__(self, column: ColumnClause[Any], id_column: ColumnClause[Any], query: str):
+        self.column = column
+        self.id_column = id_column
+        self.query = query
+
+
+def text_matches(column: Any, id_column: Any, query: str) -> ColumnElement[bool]:
+    """The condition; a query without a single word (only punctuation) filters nothing."""
+    if not words(query):
+        return true()
+    return TextMatch(column, id_column, query)
+
+
+@compiles(TextMatch, "sqlite")
+def _sqlite(element: TextMatch, compiler: SQLCompiler, **kw: Any) -> str:
+    match = compiler.process(bindparam("fts_query", fts5_query(element.query), unique=True), **kw)
+    ids = compiler.process(element.id_column, **kw)
+    return f"{ids} IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH {match})"
+
+
+@compiles(TextMatch, "postgresql")
+def _postgresql(element: TextMatch, compiler: SQLCompiler, **kw: Any) -> str:
+    text = compiler.process(element.column, **kw)
+    query = compiler.process(bindparam("ts_query", " ".join(words(element.query)),
+                                       unique=True), **kw)
+    return f"to_tsvector('simple', {text}) @@ plainto_tsquery('simple', {query})"
+
+
+@compiles(TextMatch)
+def _fallback(element: TextMatch, compiler: SQLCompiler, **kw: Any) -> str:
+    text = compiler.process(element.column, **kw)
+    clauses = []
+    for word in words(element.query):
+        pattern = compiler.process(bindparam("like_word", f"%{word}%", unique=True), **kw)
+        clauses.append(f"lower({text}) LIKE lower({pattern})")
+    return " AND ".join(clauses) or "1 = 1"
