@@ -25,9 +25,16 @@ EXIT_INPUT, EXIT_MODEL = 1, 2
 
 
 def _runtime() -> Any:
+    """The installed runtime; these plain click commands build it themselves when run from the
+    real CLI (Flask's group only builds the app for commands declared on it)."""
     from earful import runtime
 
-    return runtime.current()
+    try:
+        return runtime.current()
+    except RuntimeError:
+        from web.context import build_runtime
+
+        return build_runtime(with_model=False)
 
 
 def _model(ctx: click.Context) -> Any:
@@ -157,6 +164,7 @@ def _train_team() -> None:
     from classifier import artifacts_io, training
     from web.context import session_scope
 
+    _runtime()
     with session_scope() as session:
         rows = _corrections(session, held_out=False)
     if not rows:
@@ -281,6 +289,7 @@ def _evaluate_corrections() -> None:
     from classifier.labels import TextInput
     from web.context import session_scope
 
+    _runtime()
     with session_scope() as session:
         rows = _corrections(session, held_out=True)
     if not rows:
@@ -349,6 +358,7 @@ def label_cmd(mention_id: int, sentiment: str | None, complaint: str | None,
                                  ("urgency", urgency)) if v is not None}
     if not changes:
         raise click.UsageError("give at least one of --sentiment, --complaint, --urgency")
+    _runtime()
     with session_scope() as session:
         mention = session.get(Mention, mention_id)
         if mention is None:

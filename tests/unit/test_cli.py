@@ -135,3 +135,26 @@ def test_import_survives_absurd_nesting(earful: Run, tmp_path: Path) -> None:
     result = earful("import", str(path))
     assert result.exit_code == 0, result.output
     assert "line 1:" in result.output and "stored 1" in result.output
+
+
+def test_classifier_commands_through_the_real_cli(earful: Run, tmp_path: Path) -> None:
+    """classify, label, evaluate --corrections and train as a user runs them (no injection)."""
+    out = earful("classify", input='{"id": "a", "text": "Nu am semnal deloc"}\n\n{"id": 2}\n')
+    assert out.exit_code == 0, out.output
+    lines = [json.loads(line) for line in out.output.splitlines() if line.startswith("{")]
+    assert lines[0]["id"] == "a" and lines[0]["lang"] == "ro"
+    assert lines[1] == {"id": 2, "error": lines[1]["error"]}
+    assert earful("demo", "--instant").exit_code == 0
+    for mention_id in range(1, 31):
+        result = earful("label", str(mention_id), "--sentiment", "negative")
+        assert result.exit_code == 0, result.output
+    report = earful("evaluate", "--corrections")
+    assert report.exit_code == 0, report.output
+    assert "sentiment" in report.output
+    trained = earful("train")
+    assert trained.exit_code == 0, trained.output
+    assert (tmp_path / "instance" / "models" / "current").is_dir()
+    nothing_before = earful("train", "--rollback")  # the shipped model is not "previous"
+    assert nothing_before.exit_code != 0 and nothing_before.output.strip()
+    assert earful("train").exit_code == 0
+    assert earful("train", "--rollback").exit_code == 0
