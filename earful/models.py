@@ -19,6 +19,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -125,7 +126,10 @@ class Mention(Base):
         Index("ix_mentions_created", "created_at", "id"),
         Index("ix_mentions_conversation", "platform", "conversation_id"),
         Index("ix_mentions_parent", "platform", "parent_external_id"),
-        Index("ix_mentions_parent_id", "parent_id"),  # replies of a thread
+        # Replies of a thread. Partial: most mentions are not replies, and with all those NULLs
+        # counted, SQLite's statistics make the planner scan the table instead.
+        Index("ix_mentions_parent_id", "parent_id", sqlite_where=text("parent_id IS NOT NULL"),
+              postgresql_where=text("parent_id IS NOT NULL")),
         Index("ix_mentions_author", "author_id", "created_at"),
     )
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Created: 2026-11-23 11:17:20.893001
+Created: 2026-11-23 11:48:42.517282
 """
 from alembic import op
 import sqlalchemy as sa
@@ -219,7 +219,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_mentions_created', ['created_at', 'id'], unique=False)
         batch_op.create_index('ix_mentions_inbox', ['status', 'urgency_rank', 'sla_due_at', 'created_at', 'id'], unique=False)
         batch_op.create_index('ix_mentions_parent', ['platform', 'parent_external_id'], unique=False)
-        batch_op.create_index('ix_mentions_parent_id', ['parent_id'], unique=False)
+        batch_op.create_index('ix_mentions_parent_id', ['parent_id'], unique=False, sqlite_where=sa.text('parent_id IS NOT NULL'), postgresql_where=sa.text('parent_id IS NOT NULL'))
 
     op.create_table('label_corrections',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -322,7 +322,7 @@ def downgrade() -> None:
 
     op.drop_table('label_corrections')
     with op.batch_alter_table('mentions', schema=None) as batch_op:
-        batch_op.drop_index('ix_mentions_parent_id')
+        batch_op.drop_index('ix_mentions_parent_id', sqlite_where=sa.text('parent_id IS NOT NULL'), postgresql_where=sa.text('parent_id IS NOT NULL'))
         batch_op.drop_index('ix_mentions_parent')
         batch_op.drop_index('ix_mentions_inbox')
         batch_op.drop_index('ix_mentions_created')
