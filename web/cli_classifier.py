@@ -254,7 +254,7 @@ def _evaluate_accurate(data: Path, card: Path | None, cache: Path) -> None:
     bundle = artifacts_io.load(artifacts_io.SHIPPED_DIR)
     heads = artifacts_io.load(artifacts_io.SHIPPED_DIR, artifacts_io.ACCURATE_STEM)
     embedder = Embedder()
-    model = AccurateModel(bundle, heads, LanguageDetector(["en", "es"], preload=False), embedder)
+    model = AccurateModel(bundle, heads, LanguageDetector(["en", "es"]), embedder)
     sets = accurate_data.test_sets(data)
 
     def both(texts: list[str]) -> tuple[Any, Any, Any, Any]:
@@ -274,9 +274,10 @@ def _evaluate_accurate(data: Path, card: Path | None, cache: Path) -> None:
     table = evaluation.format_comparison(fast, acc)
     click.echo(table)
     if card is not None and card.parent.is_dir():
-        note = (f"TweetEval: a fixed subsample of {accurate_data.TEST_CAPS['tweeteval']:,} of its "
-                "12,284 test tweets (seed 0); every other test split whole. `fast` is the "
-                "default model on the same texts.")
+        capped = ", ".join(f"{name} capped at a fixed subsample of {cap:,} (seed 0)"
+                           for name, cap in accurate_data.TEST_CAPS.items() if cap)
+        note = ((capped + "; the other" if capped else "Every") + " test split whole. "
+                "`fast` is the default model on the same texts.")
         meta = dict(heads["meta"], version=model.version)
         block = model_card.metrics_block(table, meta, dt.date.today().isoformat(),
                                          key="accurate", note=note)
