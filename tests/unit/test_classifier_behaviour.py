@@ -43,6 +43,13 @@ def label(text: str, **kw):
     ("Мой аккаунт взломали", "account_security", "critical"),
     ("El servicio no funciona desde ayer", "outage", "high"),
     ("Je vais résilier mon abonnement", "cancel_threat", "high"),
+    ("My phone was stolen and someone is using my account", "account_security", "critical"),
+    ("Mon forfait ne fonctionne plus depuis ce matin", "outage", "high"),
+    ("Der Anbieter hat meine Nummer ohne Grund gesperrt", "outage", "high"),
+    ("Η σύνδεση έχει πέσει; Δεν έχω καθόλου σήμα", "outage", "high"),
+    ("Din nou fără rețea în tot orașul", "outage", "high"),
+    ("Dacă nu rezolvați azi, plec la alt operator", "cancel_threat", "high"),
+    ("Am sunat de trei ori și nimeni nu mă ajută", "repeat_contact", "high"),
 ])
 def test_urgency_reasons(text, code, level):
     got = label(text)
@@ -72,6 +79,20 @@ def test_sarcasm_marker_reads_negative():
     got = label("Great, my flight got cancelled again. Just what I needed 🙄 #sarcasm")
     assert got.sentiment == "negative"
     assert got.complaint
+
+
+def test_explicit_sarcasm_turns_praise_around_but_sincere_praise_stays():
+    sarcastic = label("Oh great, another 'network improvement' from you. Thanks for nothing 🙄")
+    assert sarcastic.sentiment == "negative"
+    # "so glad" and "great job" are often sarcastic but not always: they never flip by themselves
+    assert label("So glad I switched to you, great job!").sentiment == "positive"
+
+
+def test_down_means_an_outage_only_when_something_is_down():
+    assert "outage" in label("Is the network down? No signal at all").reason_codes
+    assert "outage" in label("The app is down again").reason_codes
+    assert "outage" not in label("300 Mbps down at lunchtime, not bad").reason_codes
+    assert "outage" not in label("I can download the new app now").reason_codes
 
 
 def test_emoji_carry_sentiment():
