@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -58,8 +58,12 @@ class Embedder:
         return np.asarray(self._e5.query([prepare(t) for t in texts]), dtype=np.float32)
 
 
+# Called after each chunk with (name, texts done, texts in all): embedding 10k texts takes minutes.
+Progress = Callable[[str, int, int], None]
+
+
 def cached_embed(embedder: Embedder, texts: Sequence[str], cache_dir: Path, name: str,
-                 chunk: int = 512) -> np.ndarray:
+                 chunk: int = 512, progress: Progress | None = None) -> np.ndarray:
     """Embeddings of `texts`, cached on disk by content (training and evaluation only).
 
     Chunks are cached as they finish, so an interrupted run resumes where it stopped.
@@ -84,6 +88,8 @@ def cached_embed(embedder: Embedder, texts: Sequence[str], cache_dir: Path, name
         emb = embedder.embed(texts[start:start + chunk])
         np.save(part, emb)
         parts.append(emb)
+        if progress is not None:
+            progress(name, min(start + chunk, len(texts)), len(texts))
     out = np.concatenate(parts) if parts else np.zeros((0, DIM), dtype=np.float32)
     np.save(final, out)
     for start in range(0, len(texts), chunk):

@@ -85,7 +85,14 @@ def _row(name: str, truth: Sequence[str], pred: Sequence[str], metric: str) -> R
     published, bar = ("", None)
     if name in PUBLISHED:
         _, published, bar = PUBLISHED[name]
-    return Row(name, len(truth), round(acc, 1), metric, round(value, 1), published, bar)
+    return Row(name, len(truth), acc, metric, value, published, bar)  # unrounded: `met` is exact
+
+
+def shown(value: float, bar: float | None) -> str:
+    """One decimal, or two when one would round a miss up to the bar (84.96 is not 85)."""
+    if bar is not None and value < bar <= round(value, 1):
+        return f"{value:.2f}"
+    return f"{value:.1f}"
 
 
 def format_table(rows: Sequence[Row]) -> str:
@@ -96,7 +103,7 @@ def format_table(rows: Sequence[Row]) -> str:
     for r in rows:
         bar = "" if r.bar is None else f"{r.bar:.0f}"
         lines.append(f"| {r.dataset} | {r.n} | {r.accuracy:.1f} | {r.metric_name} | "
-                     f"{r.metric:.1f} | {r.published} | {bar} | {r.met} |")
+                     f"{shown(r.metric, r.bar)} | {r.published} | {bar} | {r.met} |")
     return "\n".join(lines)
 
 
@@ -117,6 +124,6 @@ def format_comparison(fast: Sequence[Row], accurate: Sequence[Row]) -> str:
     for f, a in zip(fast, accurate, strict=True):
         bar = "" if a.bar is None else f"{a.bar:.0f}"
         better = "yes" if a.metric > f.metric else ("same" if a.metric == f.metric else "no")
-        lines.append(f"| {a.dataset} | {a.n} | {a.metric_name} | {f.metric:.1f} | "
-                     f"{a.metric:.1f} | {bar} | {a.met} | {better} |")
+        lines.append(f"| {a.dataset} | {a.n} | {a.metric_name} | {shown(f.metric, f.bar)} | "
+                     f"{shown(a.metric, a.bar)} | {bar} | {a.met} | {better} |")
     return "\n".join(lines)

@@ -142,7 +142,7 @@ def _fast_proba(clf: SGDClassifier, X: sp.csr_matrix) -> np.ndarray:
 
 
 def train_accurate(data_dir: Path, base: dict[str, Any], cache_dir: Path,
-                   embedder: Any, folds: int = 2) -> dict[str, Any]:
+                   embedder: Any, folds: int = 2, progress: Any = None) -> dict[str, Any]:
     """The accurate mode's heads, on embeddings of fixed subsamples plus out-of-fold fast scores.
 
     The fast model saw every training text, so its scores on them are over-confident; the heads
@@ -151,7 +151,7 @@ def train_accurate(data_dir: Path, base: dict[str, Any], cache_dir: Path,
     """
     from classifier import accurate
 
-    d = head_training_data(data_dir, base, cache_dir, embedder, folds)
+    d = head_training_data(data_dir, base, cache_dir, embedder, folds, progress)
     heads = accurate.fit_heads(
         accurate.head_matrix(d["emb_sent"], d["oof_sent"], d["sent_comp"]), d["y_sent"],
         accurate.head_matrix(d["emb_comp"], d["comp_sent"], d["oof_comp"]), d["y_comp"],
@@ -162,8 +162,11 @@ def train_accurate(data_dir: Path, base: dict[str, Any], cache_dir: Path,
 
 
 def head_training_data(data_dir: Path, base: dict[str, Any], cache_dir: Path,
-                       embedder: Any, folds: int = 2) -> dict[str, Any]:
-    """Embeddings, out-of-fold fast scores, labels and weights the heads are fitted on."""
+                       embedder: Any, folds: int = 2, progress: Any = None) -> dict[str, Any]:
+    """Embeddings, out-of-fold fast scores, labels and weights the heads are fitted on.
+
+    `progress` (an `embeddings.Progress`) hears about each embedded chunk.
+    """
     from classifier import accurate_data
     from classifier.embeddings import cached_embed
 
@@ -195,7 +198,8 @@ def head_training_data(data_dir: Path, base: dict[str, Any], cache_dir: Path,
     Xc = features.transform(comp.texts)
     comp_sent = _fast_proba(base["sentiment"], Xc)  # complaint texts are not sentiment data
     yc = np.asarray(comp.labels)
-    comp_fold = rng.randint(0, folds, size=len(yc))
+    # Own generator: the complaint folds must not shift when the sentiment subsample changes.
+    comp_fold = np.random.RandomState(SEED).randint(0, folds, size=len(yc))
     oof_comp = np.zeros(len(yc), dtype=np.float32)
     for k in range(folds):
         clf = fit_complaint(complaint_matrix(Xc[comp_fold != k], comp_sent[comp_fold != k]),
@@ -205,9 +209,11 @@ def head_training_data(data_dir: Path, base: dict[str, Any], cache_dir: Path,
     sent_comp = base["complaint"].predict_proba(complaint_matrix(Xs[sub], oof_sent))[:, 1]
     emb_sent = np.concatenate([
         cached_embed(embedder, [s.texts[i] for i in accurate_data.subsample_indices(
-            len(s.texts), accurate_data.train_cap(s.name))], cache_dir, f"{s.name}-train")
+            len(s.texts), accurate_data.train_cap(s.name))], cache_dir, f"{s.name}-train",
+            progress=progress)
         for s in sent_splits])
-    emb_comp = cached_embed(embedder, comp.texts, cache_dir, "complaints-train")
+    emb_comp = cached_embed(embedder, comp.texts, cache_dir, "complaints-train",
+                            progress=progress)
     counts = {"sentiment (subsample)": {s.name: len(r)
                                         for s, r in zip(sent_splits, rows, strict=True)},
               "complaints": len(yc)}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import sys
+import warnings
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -120,6 +121,11 @@ def _train_public(data: Path) -> None:
                "mode's heads read this model's scores: rebuild them with --accurate)")
 
 
+def _embedding_progress(name: str, done: int, total: int) -> None:
+    """One stderr line per dataset, rewritten in place as chunks finish."""
+    click.echo(f"\r  embedding {name}: {done:,}/{total:,}", err=True, nl=done >= total)
+
+
 def _train_accurate(data: Path, cache: Path) -> None:
     from classifier import artifacts_io, training
     from classifier.embeddings import Embedder
@@ -127,7 +133,7 @@ def _train_accurate(data: Path, cache: Path) -> None:
     click.echo(f"training the accurate heads on {data} (embeddings cached in {cache}) ...",
                err=True)
     base = artifacts_io.load(artifacts_io.SHIPPED_DIR)
-    heads = training.train_accurate(data, base, cache, Embedder())
+    heads = training.train_accurate(data, base, cache, Embedder(), progress=_embedding_progress)
     where = artifacts_io.save(heads, artifacts_io.SHIPPED_DIR, artifacts_io.ACCURATE_STEM)
     size = (where / f"{artifacts_io.ACCURATE_STEM}.joblib").stat().st_size / 2**10
     click.echo(f"saved {heads['meta']['version']} to {where} ({size:.0f} kB); "
@@ -213,12 +219,19 @@ def train_cmd(data: Path | None, rollback: bool, accurate: bool, cache: Path) ->
         raise click.UsageError("--accurate needs --data DIR")
     if rollback:
         _rollback()
-    elif data is not None:
-        _train_public(data)
-        if accurate:
-            _train_accurate(data, cache)
-    else:
-        _train_team()
+        return
+    from sklearn.exceptions import ConvergenceWarning
+
+    with warnings.catch_warnings():
+        # The SGD classifiers stop at a fixed budget of epochs on purpose (training time);
+        # a warning per refit would bury the progress lines.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        if data is not None:
+            _train_public(data)
+            if accurate:
+                _train_accurate(data, cache)
+        else:
+            _train_team()
 
 
 def _evaluate_public(data: Path, card: Path | None) -> None:
@@ -258,7 +271,7 @@ def _evaluate_accurate(data: Path, card: Path | None, cache: Path) -> None:
     sets = accurate_data.test_sets(data)
 
     def both(texts: list[str]) -> tuple[Any, Any, Any, Any]:
-        emb = cached_embed(embedder, texts, cache, "test")
+        emb = cached_embed(embedder, texts, cache, "test", progress=_embedding_progress)
         fast_sent, fast_comp = super(AccurateModel, model).scores(texts)
         sent, comp = model.head_scores(texts, emb)
         return fast_sent, fast_comp, sent, comp
