@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from earful.clock import now
 from earful.models import URGENCY_RANK, Incident, Mention, Source, User
+from earful.search import MATCH_CAP
 from web.auth import role_required, safe_next
 from web.db import get_db, get_runtime
 from web.inbox_query import SENTIMENTS, STATUS_CHOICES, InboxFilters, decode_cursor, inbox_page
@@ -39,7 +40,7 @@ def index() -> Any:
         sources=session.scalars(select(Source).order_by(Source.name)).all(),
         incidents=open_incidents(), status_choices=list(STATUS_CHOICES),
         sentiments=SENTIMENTS, urgencies=list(URGENCY_RANK),
-        first_page=not request.args.get("after"))
+        first_page=not request.args.get("after"), match_cap=MATCH_CAP)
 
 
 def _users() -> list[User]:

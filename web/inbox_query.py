@@ -11,7 +11,7 @@ so page 20,000 of a million mentions costs what page 1 costs.
 from __future__ import annotations
 
 import heapq
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, Select, exists, select, true, tuple_
 from sqlalchemy.orm import Session
 
 from earful.models import URGENCY_RANK, Mention, Tag, mention_tags
-from earful.search import text_matches
+from earful.search import MATCH_CAP, newest_matches, text_matches
 
 WORK_STATUSES = ("new", "open", "waiting", "resolved", "ignored")
 STATUS_CHOICES = {"active": ("new", "open"), "any": WORK_STATUSES,
@@ -95,8 +95,12 @@ def _date(value: str | None, errors: list[str]) -> date | None:
         return None
 
 
-def conditions(f: InboxFilters, user_id: int) -> list[ColumnElement[bool]]:
-    """Every filter except status, as SQL conditions (status picks the index segment)."""
+def conditions(f: InboxFilters, user_id: int, matches: list[int] | None = None
+               ) -> list[ColumnElement[bool]]:
+    """Every filter except status, as SQL conditions (status picks the index segment).
+
+    `matches`: the search already resolved to ids (`earful.search.newest_matches`), if it was.
+    """
     where: list[ColumnElement[bool]] = []
     if f.complaint != "any":
         where.append(Mention.complaint.is_(f.complaint == "yes"))
@@ -120,7 +124,8 @@ def conditions(f: InboxFilters, user_id: int) -> list[ColumnElement[bool]]:
     if f.date_to:
         where.append(Mention.created_at < _midnight(f.date_to) + timedelta(days=1))
     if f.q:
-        where.append(text_matches(Mention.text, Mention.id, f.q))
+        where.append(text_matches(Mention.text, Mention.id, f.q) if matches is None
+                     else Mention.id.in_(matches[:MATCH_CAP]))
         where.append(Mention.deleted.is_(False))  # deleted text must not be findable either
     return where
 
@@ -193,6 +198,7 @@ def segment(status: str, rank: int, with_due: bool, after: ColumnElement[bool],
 class Page:
     mentions: list[Mention]
     next_cursor: str | None
+    search_capped: bool = False  # more mentions match the search than it looks through
 
 
 def inbox_page(session: Session, f: InboxFilters, user_id: int, cursor: SortKey | None,
@@ -202,7 +208,15 @@ def inbox_page(session: Session, f: InboxFilters, user_id: int, cursor: SortKey 
     Segments are visited in the global order (rank 0 with a due time, rank 0 without, rank 1...),
     so a page usually ends inside the first one or two and later segments are never queried.
     """
-    where = conditions(f, user_id)
+    matches = None
+    if f.q:  # resolved once, newest first, among mentions that pass every other filter
+        others = [*conditions(replace(f, q=""), user_id), Mention.deleted.is_(False),
+                  Mention.status.in_(STATUS_CHOICES[f.status])]
+        matches = newest_matches(session, Mention.id, f.q, MATCH_CAP, others)
+        if matches == []:
+            return Page([], None)  # nothing matches: skip the segment scans
+    capped = matches is not None and len(matches) > MATCH_CAP
+    where = conditions(f, user_id, matches)
     ranks = [URGENCY_RANK[f.urgency]] if f.urgency else sorted(URGENCY_RANK.values())
     rows: list[Mention] = []
     for rank in ranks:
@@ -215,5 +229,5 @@ def inbox_page(session: Session, f: InboxFilters, user_id: int, cursor: SortKey 
                      for status in STATUS_CHOICES[f.status]]
             rows += list(heapq.merge(*parts, key=lambda m: _comparable(sort_key(m))))[:need]
             if len(rows) > size:
-                return Page(rows[:size], encode_cursor(sort_key(rows[size - 1])))
-    return Page(rows, None)
+                return Page(rows[:size], encode_cursor(sort_key(rows[size - 1])), capped)
+    return Page(rows, None, capped)

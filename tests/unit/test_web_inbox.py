@@ -191,6 +191,28 @@ def test_full_text_search(agent: FlaskClient, session: Session) -> None:
     assert gone.id not in row_ids(agent.get("/?q=app").get_data(as_text=True))
 
 
+def test_a_search_matching_more_than_the_cap_lists_the_newest_and_says_so(
+        agent: FlaskClient, session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    import web.inbox
+    import web.inbox_query
+
+    for module in (web.inbox_query, web.inbox):  # the query and the page's message
+        monkeypatch.setattr(module, "MATCH_CAP", 3)
+    ids = [add_mention(session, f"refund number {i}").id for i in range(5)]
+    page = agent.get("/?q=refund").get_data(as_text=True)
+    assert sorted(row_ids(page)) == sorted(ids[-3:])  # the newest three, in inbox order
+    assert "More than 3 mentions match this search and filters" in page
+    narrower = agent.get("/?q=refund+4").get_data(as_text=True)
+    assert row_ids(narrower) == [ids[4]] and "More than" not in narrower
+    # the cap counts only mentions that pass the other filters: resolved ones do not crowd out
+    # the open work the default view is about
+    older_open = [add_mention(session, f"charged twice {i}").id for i in range(2)]
+    for i in range(4):
+        add_mention(session, f"charged twice, sorted {i}", status="resolved")
+    assert sorted(row_ids(agent.get("/?q=charged").get_data(as_text=True))) == older_open
+    assert len(row_ids(agent.get("/?q=charged&status=resolved").get_data(as_text=True))) == 3
+
+
 def test_bulk_resolve_assign_tag_and_link(agent: FlaskClient, session: Session) -> None:
     a, b = add_mention(session), add_mention(session)
     incident = Incident(title="Outage", started_at=now())
