@@ -23,6 +23,7 @@ from bench.report import machine, write_section  # noqa: E402
 from earful.db import make_engine, session_factory  # noqa: E402
 from earful.migrate import upgrade  # noqa: E402
 from earful.runtime import Runtime  # noqa: E402
+from earful.search import MATCH_CAP  # noqa: E402
 from earful.settings import load_settings  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -143,6 +144,12 @@ Command: `.venv/bin/python bench/bench_console.py --mentions {args.mentions} \\
 | page | median ms | p90 ms | target median ms |
 | --- | ---: | ---: | ---: |
 {table}
+
+Every mention here contains "bill", so that search is the worst case: the FTS5 prefix query
+("bill*" also finds "billing") reads the word's whole posting list before the newest
+{MATCH_CAP:,} matches that pass the filters are kept (`earful/search.py`; the page then says
+that more match). An exact-word query takes about 2 ms of that; a prefix index per word length
+would buy the rest at the cost of a much larger index.
 """)
 
 
