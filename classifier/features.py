@@ -8,8 +8,6 @@ that have no labelled training data.
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -17,53 +15,10 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import HashingVectorizer
 
-from classifier import lexicons
+from classifier.cues import CUE_NAMES, cues, normalise
+from classifier.hashing import TOKEN_PATTERN
 
-URL_RE = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
-HANDLE_RE = re.compile(r"@\w+")
-REPEAT_RE = re.compile(r"(\w)\1{2,}")
-MONEY_RE = re.compile(
-    r"[$€£¥₹₽]\s?\d|\d\s?(?:[$€£¥₹₽]|usd|eur|gbp|lei|ron|euro|dollars?|rub|руб)", re.IGNORECASE)
-CAPS_WORD_RE = re.compile(r"\b[A-Z]{3,}\b")
-TOKEN_PATTERN = r"(?u)\w\w+|[^\w\s]"
-
-POSITIVE_EMOJI = set("😀😁😂🤣😃😄😅😆😉😊😋😍😘🥰😎🙂🤗👍👏🙌💪🎉"
-                     "❤💕💖💗💙💚💛💜🧡🔥✨⭐🌟😻💯🙏☺♥")
-NEGATIVE_EMOJI = set("😠😡🤬😤😞😟😢😭😩😫😒🙄😑😐😕🙁☹😣😖😓😔💩👎🤮🤢😱😨😰💔")
-SARCASM_EMOJI = set("🙄🙃😒")
-
-CUE_NAMES = (
-    "pos_emoji", "neg_emoji", "sarcasm_marker", "exclaim", "question", "caps", "repeat",
-    "money", "url", "handle", "pos_words", "neg_words", "negation", "complaint_words",
-    "thanks", "length",
-)
-
-
-def normalise(text: str) -> str:
-    """Unescape HTML, map URLs and handles to placeholders, shorten letter runs."""
-    text = html.unescape(text)
-    text = URL_RE.sub(" http ", text)
-    text = HANDLE_RE.sub("@user", text)
-    return REPEAT_RE.sub(r"\1\1", text)
-
-
-def cues(text: str) -> list[float]:
-    """Language-independent cues of one raw text, each squashed into [0, 1]."""
-    folded = lexicons.fold(text)
-    counts = lexicons.sentiment_counts(folded)
-    pos_e = sum(ch in POSITIVE_EMOJI for ch in text)
-    neg_e = sum(ch in NEGATIVE_EMOJI for ch in text)
-    sarcasm = any(ch in SARCASM_EMOJI for ch in text) or lexicons.has_sarcasm(folded)
-    words = max(1, len(text.split()))
-    values = [
-        pos_e, neg_e, float(sarcasm), text.count("!"), text.count("?"),
-        len(CAPS_WORD_RE.findall(text)) / words * 3, float(bool(REPEAT_RE.search(text))),
-        float(bool(MONEY_RE.search(text))), float(bool(URL_RE.search(text))),
-        float(bool(HANDLE_RE.search(text))), counts["positive"], counts["negative"],
-        counts["negation"], counts["complaint"], counts["thanks"], len(text) / 140,
-    ]
-    return [min(v, 3.0) / 3.0 if i < len(values) - 1 else min(v, 2.0) / 2.0
-            for i, v in enumerate(values)]
+__all__ = ["CUE_NAMES", "TOKEN_PATTERN", "TextFeatures", "cues", "normalise"]
 
 
 class TextFeatures(TransformerMixin, BaseEstimator):

@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from classifier.labels import Model
 from classifier.language import DEFAULT_LANGUAGES, LanguageDetector
 from classifier.urgency import HIGH_REACH_FOLLOWERS
+
+if TYPE_CHECKING:
+    from classifier.inference import FastScorer
 
 log = logging.getLogger(__name__)
 MODES = ("fast", "accurate")
@@ -40,21 +43,21 @@ def team_dir(model_dir: Path | None) -> Path | None:
     return None
 
 
-def _bundle(model_dir: Path | None, shipped_dir: Path) -> dict[str, Any]:
+def _fast_model(model_dir: Path | None, shipped_dir: Path) -> tuple[FastScorer, dict[str, Any]]:
     from classifier import artifacts_io
     from classifier.artifacts_io import IncompatibleModelError
 
     team = team_dir(model_dir)
     if team is not None:
         try:
-            return artifacts_io.load(team)
+            return artifacts_io.load_runtime(team)
         except IncompatibleModelError as exc:
             log.warning("ignoring team model, using the shipped one: %s", exc)
     if not (shipped_dir / artifacts_io.META_FILE).exists():
         raise ModelNotAvailableError(
             f"no trained model at {shipped_dir}; build it with `earful train --data DIR`")
     try:
-        return artifacts_io.load(shipped_dir)
+        return artifacts_io.load_runtime(shipped_dir)
     except IncompatibleModelError as exc:
         raise ModelNotAvailableError(str(exc)) from exc
 
@@ -79,9 +82,9 @@ def load_model(languages: tuple[str, ...] | list[str] = DEFAULT_LANGUAGES,
     from classifier.model import TrainedModel
 
     shipped = shipped_dir or artifacts_io.SHIPPED_DIR
-    bundle = _bundle(model_dir, shipped)
+    scorer, meta = _fast_model(model_dir, shipped)
     if embedder is None:
-        return TrainedModel(bundle, detector, high_reach=high_reach)
+        return TrainedModel(scorer, meta, detector, high_reach=high_reach)
     from classifier.accurate import AccurateModel
 
     try:
@@ -90,4 +93,4 @@ def load_model(languages: tuple[str, ...] | list[str] = DEFAULT_LANGUAGES,
         raise ModelNotAvailableError(
             f"classifier mode 'accurate': {exc}; build the heads with "
             "`earful train --data DIR --accurate`") from exc
-    return AccurateModel(bundle, heads, detector, embedder, high_reach=high_reach)
+    return AccurateModel(scorer, meta, heads, detector, embedder, high_reach=high_reach)

@@ -1,4 +1,8 @@
-"""The trained model: shared features, a sentiment and a complaint classifier, the rubric."""
+"""The trained model at run time: features, sentiment and complaint scores, the rubric.
+
+Scores come from `inference.FastScorer` (plain numpy arrays), so running the model never imports
+scikit-learn; training does (classifier/training.py).
+"""
 
 from __future__ import annotations
 
@@ -6,16 +10,14 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 
 from classifier import lexicons, urgency
-from classifier.features import SARCASM_EMOJI, TextFeatures
+from classifier.cues import SARCASM_EMOJI
+from classifier.inference import FastScorer
 from classifier.labels import SENTIMENTS, Labels, TextInput
 from classifier.language import LanguageDetector
 
 COMPLAINT_THRESHOLD = 0.5
-# How loudly the sentiment probabilities speak to the complaint model.
-SENTIMENT_FEATURE_WEIGHT = 1.0
 # Languages with labelled sentiment training data; for others the lexicons get a say.
 TRAINED_LANGUAGES = frozenset({"en", "es", "fr", "de", "it", "pt", "ar", "hi"})
 LEXICON_WEIGHT = 0.5
@@ -54,25 +56,17 @@ def turn_sarcasm(texts: Sequence[str], sent: np.ndarray) -> np.ndarray:
     return sent
 
 
-def complaint_matrix(X: sp.csr_matrix, sentiment_proba: np.ndarray) -> sp.csr_matrix:
-    """Text features with the sentiment probabilities appended (stacked features)."""
-    extra = sp.csr_matrix(sentiment_proba.astype(np.float32) * SENTIMENT_FEATURE_WEIGHT)
-    return sp.hstack([X, extra], format="csr", dtype=np.float32)
-
-
 class TrainedModel:
-    """Labels texts with a fitted `TextFeatures`, sentiment and complaint classifiers."""
+    """Labels texts with the exported fast model (features, sentiment, complaint) and the rubric."""
 
-    def __init__(self, bundle: dict[str, Any], detector: LanguageDetector,
+    def __init__(self, scorer: FastScorer, meta: dict[str, Any], detector: LanguageDetector,
                  high_reach: int = urgency.HIGH_REACH_FOLLOWERS) -> None:
-        self.bundle = bundle
+        self.scorer = scorer
+        self.meta = meta
         self.detector = detector
         self.high_reach = high_reach
-        self.version = str(bundle["meta"]["version"])
-        self.features: TextFeatures = bundle["features"]
-        self.sentiment = bundle["sentiment"]
-        self.complaint = bundle["complaint"]
-        self._order = [list(self.sentiment.classes_).index(s) for s in SENTIMENTS]
+        self.version = str(meta["version"])
+        self._order = [scorer.sentiment_classes.index(s) for s in SENTIMENTS]
 
     def scores(self, texts: Sequence[str], langs: Sequence[str] | None = None
                ) -> tuple[np.ndarray, np.ndarray]:
@@ -81,15 +75,15 @@ class TrainedModel:
         For a text in a language without sentiment training data, lexicon hits are blended in;
         explicit sarcasm markers turn apparent praise around.
         """
-        X = self.features.transform(texts)
-        sent = self.sentiment.predict_proba(X)[:, self._order]
+        rows = self.scorer.transform(texts)
+        sent = self.scorer.sentiment_proba(rows)[:, self._order]
         for i, lang in enumerate(langs or ()):
             if lang not in TRAINED_LANGUAGES:
                 prior = lexicon_sentiment(texts[i])
                 if prior is not None:
                     sent[i] = (1 - LEXICON_WEIGHT) * sent[i] + LEXICON_WEIGHT * prior
         sent = turn_sarcasm(texts, sent)
-        comp = self.complaint.predict_proba(complaint_matrix(X, sent))[:, 1]
+        comp = self.scorer.complaint_proba(rows, sent)
         return sent, comp
 
     def predict(self, inputs: Sequence[TextInput]) -> list[Labels]:

@@ -14,9 +14,10 @@ import scipy.sparse as sp
 from sklearn.linear_model import SGDClassifier
 
 from classifier import datasets
+from classifier.cues import CUE_NAMES
 from classifier.features import TextFeatures
+from classifier.inference import SENTIMENT_FEATURE_WEIGHT, FastScorer
 from classifier.labels import SENTIMENTS
-from classifier.model import complaint_matrix
 
 SEED = 0
 SENTIMENT_ALPHA = 5e-6
@@ -34,6 +35,12 @@ class Correction:
     text: str
     field: str
     value: str
+
+
+def complaint_matrix(X: sp.csr_matrix, sentiment_proba: np.ndarray) -> sp.csr_matrix:
+    """Text features with the sentiment probabilities appended (stacked features)."""
+    extra = sp.csr_matrix(sentiment_proba.astype(np.float32) * SENTIMENT_FEATURE_WEIGHT)
+    return sp.hstack([X, extra], format="csr", dtype=np.float32)
 
 
 def _sgd(alpha: float, **kwargs: Any) -> SGDClassifier:
@@ -98,6 +105,31 @@ def _partial(clf: SGDClassifier, X: sp.csr_matrix, y: np.ndarray) -> SGDClassifi
         order = rng.permutation(len(y))
         clf.partial_fit(X[order], y[order], sample_weight=weights[order])
     return _shrink(clf)
+
+
+def bundle_from_scorer(scorer: FastScorer, meta: dict[str, Any]) -> dict[str, Any]:
+    """The scikit-learn estimators behind exported arrays, ready to predict and `partial_fit`."""
+    p = scorer.params
+    features = TextFeatures(int(p["n_word"]), int(p["n_char"]),
+                            (int(p["char_range"][0]), int(p["char_range"][1])),
+                            float(p["cue_weight"]))
+    features.idf_ = scorer.arrays["idf"]
+    features.n_features_out_ = len(features.idf_) + len(CUE_NAMES)
+
+    def estimator(name: str, alpha: float, **kwargs: Any) -> SGDClassifier:
+        clf = _sgd(alpha, **kwargs)
+        clf.classes_ = np.asarray(scorer.arrays[f"{name}_classes"])
+        clf.coef_ = np.asarray(scorer.arrays[f"{name}_coef"], dtype=np.float32)
+        clf.intercept_ = np.asarray(scorer.arrays[f"{name}_intercept"], dtype=np.float32)
+        clf.n_features_in_ = clf.coef_.shape[1]
+        clf.t_ = float(p.get(f"{name}_t", 1.0))
+        return clf
+
+    return {"features": features,
+            "sentiment": estimator("sentiment", float(p["sentiment_alpha"])),
+            "complaint": estimator("complaint", float(p["complaint_alpha"]),
+                                   class_weight="balanced"),
+            "urgency": None, "meta": {k: v for k, v in meta.items() if k != "params"}}
 
 
 def adapt_with_corrections(base: dict[str, Any],

@@ -241,8 +241,8 @@ def _evaluate_public(data: Path, card: Path | None) -> None:
     from classifier.language import LanguageDetector
     from classifier.model import COMPLAINT_THRESHOLD, TrainedModel
 
-    bundle = artifacts_io.load(artifacts_io.SHIPPED_DIR)
-    model = TrainedModel(bundle, LanguageDetector(["en", "es"]))
+    scorer, meta = artifacts_io.load_runtime(artifacts_io.SHIPPED_DIR)
+    model = TrainedModel(scorer, meta, LanguageDetector(["en", "es"]))
     rows = evaluation.evaluate_public(
         data,
         lambda texts: [SENTIMENTS[i] for i in model.scores(texts)[0].argmax(axis=1)],
@@ -250,7 +250,7 @@ def _evaluate_public(data: Path, card: Path | None) -> None:
     table = evaluation.format_table(rows)
     click.echo(table)
     if card is not None and card.parent.is_dir():
-        block = model_card.metrics_block(table, bundle["meta"], dt.date.today().isoformat())
+        block = model_card.metrics_block(table, meta, dt.date.today().isoformat())
         model_card.write_metrics(card, block)
         click.echo(f"wrote the table into {card}", err=True)
 
@@ -264,10 +264,10 @@ def _evaluate_accurate(data: Path, card: Path | None, cache: Path) -> None:
     from classifier.language import LanguageDetector
     from classifier.model import COMPLAINT_THRESHOLD
 
-    bundle = artifacts_io.load(artifacts_io.SHIPPED_DIR)
+    scorer, meta = artifacts_io.load_runtime(artifacts_io.SHIPPED_DIR)
     heads = artifacts_io.load(artifacts_io.SHIPPED_DIR, artifacts_io.ACCURATE_STEM)
     embedder = Embedder()
-    model = AccurateModel(bundle, heads, LanguageDetector(["en", "es"]), embedder)
+    model = AccurateModel(scorer, meta, heads, LanguageDetector(["en", "es"]), embedder)
     sets = accurate_data.test_sets(data)
 
     def both(texts: list[str]) -> tuple[Any, Any, Any, Any]:

@@ -122,20 +122,48 @@ def test_high_reach_praise_stays_low():
     assert got.urgency == "low" and "high_reach" not in got.reason_codes
 
 
-def test_incompatible_artifact_refused(tmp_path):
+def test_incompatible_or_damaged_artifacts_are_refused(tmp_path):
     shipped = artifacts_io.SHIPPED_DIR
-    bad = tmp_path / "old"
-    bad.mkdir()
     meta = json.loads((shipped / artifacts_io.META_FILE).read_text())
-    meta["sklearn_version"] = "0.24.2"
-    (bad / artifacts_io.META_FILE).write_text(json.dumps(meta))
-    (bad / artifacts_io.MODEL_FILE).write_bytes(b"not even read")
-    with pytest.raises(IncompatibleModelError, match="scikit-learn 0.24.2"):
-        artifacts_io.load(bad)
-    with pytest.raises(ModelNotAvailableError, match="scikit-learn 0.24.2"):
-        load_model(["en", "ro"], shipped_dir=bad)
+    old = tmp_path / "old"  # format 1 was a pickled scikit-learn bundle
+    old.mkdir()
+    (old / artifacts_io.META_FILE).write_text(json.dumps(dict(meta, format=1)))
+    (old / "model.joblib").write_bytes(b"not even read")
+    with pytest.raises(IncompatibleModelError, match="artifact format 1.*earful train"):
+        artifacts_io.load_runtime(old)
+    with pytest.raises(ModelNotAvailableError, match="artifact format 1"):
+        load_model(["en", "ro"], shipped_dir=old)
     # a broken team model falls back to the shipped one
-    assert load_model(["en", "ro"], model_dir=bad).version == meta["version"]
+    assert load_model(["en", "ro"], model_dir=old).version == meta["version"]
+    damaged = tmp_path / "damaged"
+    damaged.mkdir()
+    (damaged / artifacts_io.META_FILE).write_text(json.dumps(meta))
+    (damaged / artifacts_io.MODEL_FILE).write_bytes(b"PK\x03\x04 truncated")
+    with pytest.raises(IncompatibleModelError, match="cannot be read"):
+        artifacts_io.load_runtime(damaged)
+
+
+def test_a_model_file_never_unpickles(tmp_path):
+    import numpy as np
+
+    class Boom:
+        def __reduce__(self):
+            return (pytest.fail, ("unpickled while loading a model",))
+
+    meta = json.loads((artifacts_io.SHIPPED_DIR / artifacts_io.META_FILE).read_text())
+    (tmp_path / artifacts_io.META_FILE).write_text(json.dumps(meta))
+    np.savez(tmp_path / artifacts_io.MODEL_FILE, idf=np.array([Boom()], dtype=object))
+    with pytest.raises(IncompatibleModelError, match="cannot be read"):
+        artifacts_io.load_runtime(tmp_path)
+
+
+def test_heads_built_with_another_scikit_learn_are_refused(tmp_path):
+    shipped = artifacts_io.SHIPPED_DIR
+    meta = json.loads((shipped / "accurate.json").read_text())
+    (tmp_path / "accurate.json").write_text(json.dumps(dict(meta, sklearn_version="0.24.2")))
+    (tmp_path / "accurate.joblib").write_bytes(b"not even read")
+    with pytest.raises(IncompatibleModelError, match="scikit-learn 0.24.2"):
+        artifacts_io.load(tmp_path, artifacts_io.ACCURATE_STEM)
 
 
 def test_missing_artifact_is_a_clear_error(tmp_path):
