@@ -17,6 +17,7 @@ from functools import lru_cache
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
 
 
+@lru_cache(maxsize=1024)  # a text is folded for its cues, its rubric and its sarcasm check
 def fold(text: str) -> str:
     """Lower-case, strip diacritics (ă->a, é->e, ά->α, ё->е) and normalise final sigma."""
     decomposed = unicodedata.normalize("NFD", text.lower())
@@ -255,19 +256,29 @@ def _question_pattern() -> re.Pattern[str]:
     return _compile(QUESTION_WORDS)
 
 
+@lru_cache(maxsize=65536)  # words repeat across mentions: one dict lookup instead of 3 regexes
+def _word_kind(word: str) -> str | None:
+    """"negation", "positive", "negative" or None for one folded word (first list wins)."""
+    pats = _sentiment_patterns()
+    for kind in ("negation", "positive", "negative"):
+        if pats[kind].match(word):
+            return kind
+    return None
+
+
 def sentiment_counts(folded: str) -> dict[str, float]:
     """Counts of lexicon hits; a positive word right after a negation counts as negative."""
     pats = _sentiment_patterns()
     counts = {name: 0.0 for name in ("positive", "negative", "negation", "complaint", "thanks")}
     negated_until = -1
     for i, match in enumerate(_WORD_RE.finditer(folded)):
-        word = match.group()
-        if pats["negation"].match(word):
+        kind = _word_kind(match.group())
+        if kind == "negation":
             counts["negation"] += 1
             negated_until = i + 3
-        elif pats["positive"].match(word):
+        elif kind == "positive":
             counts["negative" if i <= negated_until else "positive"] += 1
-        elif pats["negative"].match(word):
+        elif kind == "negative":
             counts["negative"] += 1
     counts["complaint"] = float(len(pats["complaint"].findall(folded)))
     counts["thanks"] = float(len(pats["thanks"].findall(folded)))
@@ -288,6 +299,7 @@ def is_question(text: str, folded: str) -> bool:
     return "?" in text or "¿" in text or bool(_question_pattern().match(folded.lstrip("@ ")))
 
 
-def urgency_reasons(folded: str) -> list[str]:
+@lru_cache(maxsize=1024)  # the rubric may run twice on a text (see model._labels)
+def urgency_reasons(folded: str) -> tuple[str, ...]:
     """The reason codes whose word lists hit the folded text, in the rubric's order."""
-    return [code for code, pat in _reason_patterns().items() if pat.search(folded)]
+    return tuple(code for code, pat in _reason_patterns().items() if pat.search(folded))
