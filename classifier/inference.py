@@ -108,6 +108,45 @@ class FastScorer:
         return positive if self.complaint_classes[-1] == "1" else 1.0 - positive
 
 
+class LinearHead:
+    """A fitted logistic regression as arrays: `classes_` and `predict_proba` like scikit-learn's
+    (softmax over three or more classes, a sigmoid for two)."""
+
+    def __init__(self, coef: np.ndarray, intercept: np.ndarray, classes: np.ndarray) -> None:
+        self.coef = np.asarray(coef, dtype=np.float64)
+        self.intercept = np.asarray(intercept, dtype=np.float64)
+        self.classes_ = np.asarray(classes)
+        if self.coef.shape[0] != (1 if len(self.classes_) == 2 else len(self.classes_)):
+            raise ValueError("head coefficients do not match its classes")
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        decision = np.asarray(X, dtype=np.float64) @ self.coef.T + self.intercept
+        if decision.shape[1] == 1:
+            positive = _sigmoid(decision[:, 0])
+            return np.column_stack([1.0 - positive, positive])
+        exp = np.exp(decision - decision.max(axis=1, keepdims=True))
+        return exp / exp.sum(axis=1, keepdims=True)
+
+
+def export_heads(heads: dict[str, Any]) -> dict[str, np.ndarray]:
+    """The accurate mode's two heads (logistic regressions or `LinearHead`s) as arrays."""
+    arrays = {}
+    for name in ("sentiment", "complaint"):
+        head = heads[name]
+        coef = getattr(head, "coef_", None)
+        arrays[f"{name}_coef"] = np.asarray(head.coef if coef is None else coef, np.float32)
+        intercept = getattr(head, "intercept_", None)
+        arrays[f"{name}_intercept"] = np.asarray(
+            head.intercept if intercept is None else intercept, np.float64)
+        arrays[f"{name}_classes"] = np.asarray([str(c) for c in head.classes_])
+    return arrays
+
+
+def import_heads(arrays: dict[str, np.ndarray]) -> dict[str, LinearHead]:
+    return {name: LinearHead(arrays[f"{name}_coef"], arrays[f"{name}_intercept"],
+                             arrays[f"{name}_classes"]) for name in ("sentiment", "complaint")}
+
+
 def export(bundle: dict[str, Any]) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     """Arrays and parameters of a trained bundle (scikit-learn estimators) for `FastScorer`."""
     features, sentiment, complaint = bundle["features"], bundle["sentiment"], bundle["complaint"]

