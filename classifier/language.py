@@ -1,8 +1,9 @@
 """Language identification with lingua, restricted to a configured list of languages.
 
 Restricting the candidate list keeps memory low (all languages preloaded take 1.3 GB) and
-accuracy high on short texts. A text in a language outside the list, or too short to tell,
-gets "und" (undetermined) rather than a confident wrong guess.
+accuracy high on short texts. lingua picks among the listed languages only, so a text in a
+language outside the list gets the closest listed one (Dutch reads as German); "und"
+(undetermined) is for texts without letters and those lingua cannot decide between.
 
 lingua reads its n-gram models on the first detection: ~1.5-2 s for the seven Latin-script
 languages of the default list (el, ru, ar, hi are told apart by script). Loading them in a
@@ -17,7 +18,6 @@ from __future__ import annotations
 from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
 DEFAULT_LANGUAGES = ("en", "es", "fr", "de", "it", "pt", "ro", "el", "ru", "ar", "hi")
-MIN_RELATIVE_DISTANCE = 0.0
 # Detection time grows with length (a 10,000-character post took 5.8 s); the first few hundred
 # characters decide the language just as well, and a stranger cannot stall a poll.
 DETECT_CHARS = 600
@@ -60,7 +60,3 @@ class LanguageDetector:
         if language is None:
             return "und"
         return language.iso_code_639_1.name.lower()
-
-    def detect_many(self, texts: list[str]) -> list[str]:
-        """Detect a batch of texts in one call (lingua parallelises it)."""
-        return [self.detect(t) for t in texts]
