@@ -54,7 +54,8 @@ def _linear(rows: Rows, coef: np.ndarray, intercept: np.ndarray,
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-x))
+    """1 / (1 + e^-x) without overflow for large |x| (scipy's expit, which run time avoids)."""
+    return np.exp(-np.logaddexp(0.0, -x))
 
 
 class FastScorer:
