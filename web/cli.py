@@ -143,12 +143,18 @@ def users_ensure_admin() -> None:
     """Create the first admin if none exists (password from EARFUL_ADMIN_PASSWORD or generated)."""
     from web.users import ensure_admin
 
+    from_env = os.environ.get("EARFUL_ADMIN_PASSWORD")
     with session_scope() as session:
-        generated = ensure_admin(session, os.environ.get("EARFUL_ADMIN_PASSWORD"))
+        had_admin = session.scalar(select(func.count()).select_from(User)
+                                   .where(User.role == "admin"))
+        generated = ensure_admin(session, from_env)
     if generated:
         click.echo("created the first admin account. Sign in with:\n"
                    f"  username: admin\n  password: {generated}\n"
                    "(shown once; change it or set EARFUL_ADMIN_PASSWORD before the first run)")
+    elif not had_admin:
+        click.echo("created the first admin account: username admin, password from "
+                   "EARFUL_ADMIN_PASSWORD")
 
 
 # --- running ---------------------------------------------------------------------------------

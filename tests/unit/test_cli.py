@@ -51,6 +51,14 @@ def test_first_admin_password_is_generated_and_shown_once(earful: Run) -> None:
     assert earful("users", "ensure-admin").output == ""
 
 
+def test_first_admin_from_the_environment_is_announced_without_the_password(
+        earful: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EARFUL_ADMIN_PASSWORD", "a-long-secret-9")
+    first = earful("users", "ensure-admin").output
+    assert "username admin" in first and "a-long-secret-9" not in first
+    assert earful("users", "ensure-admin").output == ""
+
+
 def test_import_reports_bad_lines_and_skips_them(earful: Run, tmp_path: Path) -> None:
     path = tmp_path / "mentions.jsonl"
     good = {"platform": "x", "id": "1", "text": "my bill is wrong",
