@@ -7,6 +7,7 @@ scikit-learn; training does (classifier/training.py).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -37,6 +38,19 @@ def lexicon_sentiment(text: str) -> np.ndarray | None:
     if pos > neg:
         return np.array([0.05, 0.15, 0.8])
     return np.array([0.4, 0.2, 0.4])
+
+
+def _encodable(item: TextInput) -> TextInput:
+    """The input with lone surrogates (valid in a Python str, e.g. from JSON "\\ud800", but not
+    in UTF-8) replaced, so one hostile text cannot fail the whole batch in lingua or hashing."""
+    if item.text.isascii():
+        return item
+    try:
+        item.text.encode("utf-8")
+    except UnicodeEncodeError:
+        return replace(item, text="".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch
+                                          for ch in item.text))
+    return item
 
 
 def is_sarcastic(text: str) -> bool:
@@ -90,6 +104,7 @@ class TrainedModel:
         """Label a batch; the same input always gives the same labels."""
         if not inputs:
             return []
+        inputs = [_encodable(item) for item in inputs]
         langs = [item.lang or self.detector.detect(item.text) for item in inputs]
         sent, comp = self.scores([item.text for item in inputs], langs)
         return [self._labels(item, lang, s, float(c))

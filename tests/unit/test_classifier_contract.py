@@ -55,6 +55,14 @@ def test_schema_and_ids_echoed_in_order():
         assert len(g["reasons"]) == len(g["reason_codes"])
 
 
+def test_lone_surrogates_from_json_escapes_do_not_fail_the_batch():
+    lines = ['{"id": 1, "text": "my bill \\ud800 is wrong"}', '{"id": 2, "text": "hello there"}']
+    got = run(lines)
+    assert [g["id"] for g in got] == [1, 2]
+    assert all("error" not in g for g in got)
+    assert got[0]["urgency"] == run(['{"id": 1, "text": "my bill \\ufffd is wrong"}'])[0]["urgency"]
+
+
 def test_lang_override_is_used():
     got = run([json.dumps({"id": 1, "text": "hello there my friend", "lang": "ro"})])
     assert got[0]["lang"] == "ro"
