@@ -53,6 +53,24 @@ class FetchResult:
     skipped: list[str] = field(default_factory=list)  # malformed items, logged and left out
 
 
+class StopStreams(Exception):
+    """Raised inside a multi-stream poll: read no further streams this poll (rate limited);
+    `state` is the cursor that resumes the interrupted stream."""
+
+    def __init__(self, reset_at: datetime, state: dict[str, Any]) -> None:
+        super().__init__(reset_at.isoformat())
+        self.reset_at, self.state = reset_at, state
+
+
+@dataclass
+class PollProgress:
+    """What one poll has gathered so far across its streams and pages."""
+
+    records: dict[str, MentionRecord] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+    requests: int = 0
+
+
 @dataclass(frozen=True)
 class PostRef:
     platform: str

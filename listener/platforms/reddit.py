@@ -19,7 +19,7 @@ import logging
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -30,7 +30,15 @@ from requests import Response
 
 from earful.clock import now
 from earful.settings import AccountSettings, Settings, SourceSettings
-from listener.platforms.base import AuthError, FetchResult, PlatformError, PostRef, RateLimited
+from listener.platforms.base import (
+    AuthError,
+    FetchResult,
+    PlatformError,
+    PollProgress,
+    PostRef,
+    RateLimited,
+    StopStreams,
+)
 from listener.records import AuthorRecord, InvalidRecord, MentionRecord, clean_text
 
 log = logging.getLogger(__name__)
@@ -129,21 +137,6 @@ def _username(handle: str) -> str:
     return (handle[2:] if handle.lower().startswith("u/") else handle).lower()
 
 
-class _Stop(Exception):
-    """Stop reading further streams this poll; `state` resumes the interrupted stream."""
-
-    def __init__(self, reset_at: datetime, state: dict[str, Any]) -> None:
-        super().__init__(reset_at.isoformat())
-        self.reset_at, self.state = reset_at, state
-
-
-@dataclass
-class _Poll:
-    records: dict[str, MentionRecord] = field(default_factory=dict)
-    skipped: list[str] = field(default_factory=list)
-    requests: int = 0
-
-
 class RedditAdapter:
     """Reads and posts on Reddit through a ready `praw.Reddit` (see `make_reddit`)."""
 
@@ -176,14 +169,14 @@ class RedditAdapter:
         before = dict((cursor if isinstance(cursor, dict) else {}).get("streams") or {})
         if source.account:
             self.own_handles.add(_username(source.account))
-        poll = _Poll()
+        poll = PollProgress()
         streams: dict[str, Any] = {}
         reset_at: datetime | None = None
         plan = _plan(source)
         for key, path, params in plan:
             try:
                 streams[key] = self._read_stream(path, params, before.get(key) or {}, poll)
-            except _Stop as stop:
+            except StopStreams as stop:
                 streams[key], reset_at = stop.state, stop.reset_at
                 break
         unchanged = {key: before.get(key) or {} for key, _, _ in plan}
@@ -196,7 +189,7 @@ class RedditAdapter:
                            skipped=poll.skipped)
 
     def _read_stream(self, path: str, params: dict[str, Any], state: dict[str, Any],
-                     poll: _Poll) -> dict[str, Any]:
+                     poll: PollProgress) -> dict[str, Any]:
         """Read one listing newest-first down to its floor; return its new cursor state."""
         newest: float | None = state.get("newest")
         seen: dict[str, float] = dict(state.get("seen") or {})
@@ -216,7 +209,7 @@ class RedditAdapter:
                 body = self._call(lambda q=query: self.reddit.request(
                     method="GET", path=path, params=q), poll)
             except RateLimited as exc:
-                raise _Stop(exc.reset_at, interrupted()) from exc
+                raise StopStreams(exc.reset_at, interrupted()) from exc
             children, next_after = _listing(body)
             reached_floor = False
             for child in children:
@@ -232,10 +225,10 @@ class RedditAdapter:
             if self.limits.remaining is not None and self.limits.remaining < REQUEST_RESERVE:
                 # prawcore would sleep until the window resets: reschedule instead.
                 reset = now() + timedelta(seconds=max(1, self.limits.reset_seconds or 60))
-                raise _Stop(reset, interrupted())
+                raise StopStreams(reset, interrupted())
         return interrupted()  # page cap: the rest of the backlog comes next poll
 
-    def _take(self, child: Any, seen: dict[str, float], poll: _Poll) -> None:
+    def _take(self, child: Any, seen: dict[str, float], poll: PollProgress) -> None:
         data = child.get("data") if isinstance(child, dict) else None
         name = data.get("name") if isinstance(data, dict) else None
         if isinstance(name, str) and name in seen:
@@ -289,7 +282,7 @@ class RedditAdapter:
         """Re-fetch a post or comment by fullname; None when it was deleted or removed."""
         name = external_id if external_id[:3] in ("t1_", "t3_") else f"t3_{external_id}"
         body = self._call(lambda: self.reddit.request(
-            method="GET", path="api/info", params={"id": name}), _Poll())
+            method="GET", path="api/info", params={"id": name}), PollProgress())
         children, _ = _listing(body)
         if not children:
             return None
@@ -309,7 +302,7 @@ class RedditAdapter:
                     "text": body, "api_type": "json", "resubmit": "true"}
             path = "api/submit"
         answer = self._call(lambda: self.reddit.request(method="POST", path=path, data=data),
-                            _Poll())
+                            PollProgress())
         result = answer.get("json") if isinstance(answer, dict) else None
         errors = result.get("errors") if isinstance(result, dict) else None
         if errors or not isinstance(result, dict):
@@ -328,7 +321,7 @@ class RedditAdapter:
         user = _username(account.handle)
         path = f"user/{user}/comments" if reply_to else f"user/{user}/submitted"
         after: str | None = None
-        poll = _Poll()
+        poll = PollProgress()
         for _ in range(FIND_OWN_PAGES):
             params = {"limit": PAGE_SIZE, "sort": "new", **({"after": after} if after else {})}
             body = self._call(lambda p=params: self.reddit.request(  # type: ignore[misc]
@@ -346,7 +339,7 @@ class RedditAdapter:
 
     # -- errors ----------------------------------------------------------------------------
 
-    def _call(self, func: Callable[[], Any], poll: _Poll) -> Any:
+    def _call(self, func: Callable[[], Any], poll: PollProgress) -> Any:
         """Run one API call, counting it and turning praw/prawcore errors into our own."""
         poll.requests += 1
         try:

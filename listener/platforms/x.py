@@ -16,7 +16,6 @@ import logging
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -31,8 +30,10 @@ from listener.platforms.base import (
     AuthError,
     FetchResult,
     PlatformError,
+    PollProgress,
     PostRef,
     RateLimited,
+    StopStreams,
 )
 from listener.records import AuthorRecord, InvalidRecord, MentionRecord, clean_text
 
@@ -111,21 +112,6 @@ def _own_handles(settings: Settings, *extra: str) -> set[str]:
     return {h.lstrip("@").lower() for h in (*handles, *extra) if h}
 
 
-class _Stop(Exception):
-    """Stop reading further streams this poll (rate limited); `state` resumes the stream."""
-
-    def __init__(self, reset_at: datetime, state: dict[str, Any]) -> None:
-        super().__init__(reset_at.isoformat())
-        self.reset_at, self.state = reset_at, state
-
-
-@dataclass
-class _Poll:
-    records: dict[str, MentionRecord] = field(default_factory=dict)
-    skipped: list[str] = field(default_factory=list)
-    requests: int = 0
-
-
 class XAdapter:
     """Reads and posts on X through a ready `tweepy.Client` (see `make_client`)."""
 
@@ -167,14 +153,14 @@ class XAdapter:
         self._user_ids.update(state.get("user_ids") or {})
         if source.account:
             self.own_handles.add(source.account.lstrip("@").lower())
-        poll = _Poll()
+        poll = PollProgress()
         streams: dict[str, Any] = {}
         reset_at: datetime | None = None
         plan = self._plan(source, poll)
         for key, call in plan:
             try:
                 streams[key] = self._read_stream(call, streams_before.get(key) or {}, poll)
-            except _Stop as stop:
+            except StopStreams as stop:
                 streams[key], reset_at = stop.state, stop.reset_at
                 break
         unchanged = {key: streams_before.get(key) or {} for key, _ in plan}
@@ -187,7 +173,7 @@ class XAdapter:
                            requests=poll.requests, rate_limited_until=reset_at,
                            skipped=poll.skipped)
 
-    def _plan(self, source: SourceSettings, poll: _Poll
+    def _plan(self, source: SourceSettings, poll: PollProgress
               ) -> list[tuple[str, Callable[..., Any]]]:
         plan: list[tuple[str, Callable[..., Any]]] = []
         for query in source.queries:
@@ -205,7 +191,7 @@ class XAdapter:
             plan.append(("mentions", mentions))
         return plan
 
-    def _read_stream(self, call: Callable[..., Any], state: dict[str, Any], poll: _Poll
+    def _read_stream(self, call: Callable[..., Any], state: dict[str, Any], poll: PollProgress
                      ) -> dict[str, Any]:
         """Read one stream newest-first down to its since_id; return its new cursor state."""
         since, until = state.get("since_id"), state.get("until_id")
@@ -220,7 +206,7 @@ class XAdapter:
                 body = self._call(lambda p=params: call(**{k: v for k, v in p.items() if v}),
                                   poll)
             except RateLimited as exc:
-                raise _Stop(exc.reset_at, _state(since, oldest, top)) from exc
+                raise StopStreams(exc.reset_at, _state(since, oldest, top)) from exc
             except PlatformError as exc:
                 if since and _since_id_refused(exc):
                     # Recent search reaches back 7 days and refuses an older since_id (a source
@@ -242,7 +228,7 @@ class XAdapter:
         # Page cap reached: resume below the oldest post seen on the next poll.
         return _state(since, oldest, top)
 
-    def _take_page(self, body: Any, poll: _Poll) -> list[int]:
+    def _take_page(self, body: Any, poll: PollProgress) -> list[int]:
         """Normalise a page's posts into `poll`; return the ids seen (good and bad)."""
         if not isinstance(body, dict):
             poll.skipped.append("page is not a JSON object")
@@ -310,7 +296,7 @@ class XAdapter:
         try:
             body = self._call(lambda: self.client.get_tweet(
                 external_id, user_auth=self.user_auth, expansions=EXPANSIONS,
-                tweet_fields=TWEET_FIELDS, user_fields=USER_FIELDS), _Poll())
+                tweet_fields=TWEET_FIELDS, user_fields=USER_FIELDS), PollProgress())
         except PlatformError as exc:
             if isinstance(exc.__cause__, tweepy.NotFound):
                 return None
@@ -329,7 +315,7 @@ class XAdapter:
     def post(self, account: AccountSettings, text: str, reply_to: str | None = None) -> PostRef:
         """Publish `text` as `account`, as a reply to `reply_to` when given."""
         body = self._call(lambda: self.client.create_tweet(
-            text=text, in_reply_to_tweet_id=reply_to, user_auth=self.user_auth), _Poll())
+            text=text, in_reply_to_tweet_id=reply_to, user_auth=self.user_auth), PollProgress())
         data = body.get("data") if isinstance(body, dict) else None
         if not isinstance(data, dict) or not data.get("id"):
             raise PlatformError(f"x: unexpected answer to a new post: {body!r:.200}")
@@ -339,7 +325,7 @@ class XAdapter:
     def find_own_post(self, account: AccountSettings, reply_to: str | None,
                       text: str) -> PostRef | None:
         """The account's post of `text` (in reply to `reply_to`), if it was already published."""
-        poll = _Poll()
+        poll = PollProgress()
         user_id = self._call(lambda: self.user_id(account.handle), poll)
         wanted = _comparable(text)
         token = None
@@ -363,7 +349,7 @@ class XAdapter:
 
     # -- errors ----------------------------------------------------------------------------
 
-    def _call(self, func: Callable[[], Any], poll: _Poll) -> Any:
+    def _call(self, func: Callable[[], Any], poll: PollProgress) -> Any:
         """Run one API call, counting it and turning tweepy errors into the project's own."""
         poll.requests += 1
         try:
