@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -16,12 +14,10 @@ from sqlalchemy.orm import Session
 from earful.clock import FrozenClock, now
 from earful.models import AuditLog, Incident, Mention
 from earful.runtime import Runtime
-from earful.settings import Settings
 from tests.unit.web_console_support import (
     add_author,
     add_mention,
     add_user,
-    console_runtime,
     login,
     make_app,
 )
@@ -32,18 +28,6 @@ from web.inbox_query import (
     inbox_page,
     sort_key,
 )
-
-
-@pytest.fixture
-def rt(settings: Settings, tmp_path: Path, migrated_template: Path) -> Iterator[Runtime]:
-    """Overrides the shared fixture: no classifier model needed here."""
-    with console_runtime(settings, tmp_path, migrated_template) as current:
-        yield current
-
-
-@pytest.fixture
-def app(rt: Runtime, clock: FrozenClock) -> Flask:
-    return make_app(rt)
 
 
 @pytest.fixture

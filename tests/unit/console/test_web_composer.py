@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -18,29 +16,14 @@ from sqlalchemy.orm import Session
 from earful.clock import FrozenClock, now
 from earful.models import AuditLog, CannedResponse, Mention, OutboxReply
 from earful.runtime import Runtime
-from earful.settings import Settings
 from tests.unit.web_console_support import (
     add_author,
     add_mention,
     add_user,
-    console_runtime,
     login,
-    make_app,
 )
 from web.composer import fill
 from web.routing import auto_assign, run_auto_assign
-
-
-@pytest.fixture
-def rt(settings: Settings, tmp_path: Path, migrated_template: Path) -> Iterator[Runtime]:
-    """Overrides the shared fixture: no classifier model needed here."""
-    with console_runtime(settings, tmp_path, migrated_template) as current:
-        yield current
-
-
-@pytest.fixture
-def app(rt: Runtime, clock: FrozenClock) -> Flask:
-    return make_app(rt)
 
 
 def client_for(app: Flask, session: Session, username: str, role: str = "agent",

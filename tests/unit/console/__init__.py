@@ -1,0 +1,1 @@
+"""Console tests that run without a classifier model (see conftest.py)."""
