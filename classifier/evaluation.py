@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support, recall_score
+from sklearn.metrics import accuracy_score, f1_score, recall_score
 
 from classifier import datasets
 
@@ -105,15 +105,6 @@ def format_table(rows: Sequence[Row]) -> str:
         lines.append(f"| {r.dataset} | {r.n} | {r.accuracy:.1f} | {r.metric_name} | "
                      f"{shown(r.metric, r.bar)} | {r.published} | {bar} | {r.met} |")
     return "\n".join(lines)
-
-
-def per_label_report(truth: Sequence[str], pred: Sequence[str]) -> list[dict[str, object]]:
-    """Precision, recall, F1 and support per label (for `earful evaluate --corrections`)."""
-    labels = sorted(set(truth) | set(pred))
-    p, r, f, s = precision_recall_fscore_support(truth, pred, labels=labels, zero_division=0)
-    return [{"label": lab, "precision": round(float(pp), 3), "recall": round(float(rr), 3),
-             "f1": round(float(ff), 3), "support": int(ss)}
-            for lab, pp, rr, ff, ss in zip(labels, p, r, f, s, strict=True)]
 
 
 def format_comparison(fast: Sequence[Row], accurate: Sequence[Row]) -> str:

@@ -1,32 +1,56 @@
-"""Business hours: weekly opening hours in a time zone, minus holidays.
+"""Business hours: weekly opening spans in a time zone, minus holidays.
 
-SLA targets are counted in business minutes: a complaint at 16:50 on Friday with a 30-minute
-target is due at 09:20 on Monday (or later, if Monday is a holiday).
+SLA targets are counted in business minutes of real elapsed time: a complaint at 16:50 on Friday
+with a 30-minute target is due at 09:20 on Monday (or later, if Monday is a holiday), and an hour
+the clocks skip or repeat counts as it passes, not as the wall clock reads.
+
+A span is open at every instant whose local wall time falls inside it. Each local day's spans are
+turned into UTC intervals once (exactly, across DST changes), and the arithmetic walks those.
+Spans are minutes since local midnight: "24:00" is 1440, and an overnight span ("22:00-06:00")
+ends past 1440 on the day it starts, so a holiday closes the spans that start on it. Overlapping
+spans, on one day or an overnight span running into the next day's, count once.
 """
 
 from __future__ import annotations
 
+import calendar as gregorian
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from earful.settings import WEEKDAYS, CalendarSettings, SettingsError
 
-_ICAL_DATE = re.compile(r"^DTSTART(?:;[^:]*)?:(\d{8})", re.MULTILINE)
+Span = tuple[int, int]  # minutes since the local midnight of the day it starts; end <= 2880
+Interval = tuple[datetime, datetime]  # UTC, half-open
+Piece = tuple[datetime, datetime, timedelta]  # UTC stretch with one UTC offset
+
+_DAY = 24 * 60
+_SPAN = re.compile(r"(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})")
+_SEARCH_DAYS = 3 * 366  # a year of holidays cannot hold a due time back longer than this
+_CACHED_DAYS = 20_000
 
 
 @dataclass(frozen=True)
 class BusinessCalendar:
     zone: ZoneInfo
-    hours: dict[int, tuple[time, time]]  # weekday (0 = Monday) -> opening span
+    hours: dict[int, tuple[Span, ...]]  # weekday (0 = Monday) -> spans starting that day
     holidays: frozenset[date]
+    _days: dict[date, tuple[Interval, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def from_settings(cls, settings: CalendarSettings, base_dir: Path | None = None
                       ) -> BusinessCalendar:
-        hours = {WEEKDAYS.index(day): _span(text) for day, text in settings.hours.items()}
+        hours = {}
+        for day, text in settings.hours.items():
+            try:
+                hours[WEEKDAYS.index(day)] = parse_spans(text)
+            except ValueError as exc:
+                raise SettingsError(f"settings: calendar.hours.{day}: {exc}") from exc
         holidays = set()
         for text in settings.holidays:
             try:
@@ -42,70 +66,275 @@ class BusinessCalendar:
         return cls(ZoneInfo(settings.timezone), hours, frozenset(holidays))
 
     def is_open(self, moment: datetime) -> bool:
-        local = moment.astimezone(self.zone)
-        span = self._span_on(local.date())
-        return span is not None and span[0] <= local.timetz().replace(tzinfo=None) < span[1]
+        moment = moment.astimezone(UTC)
+        first = next(self._open_from(moment, until=moment), None)
+        return first is not None and first[0] == moment
 
     def add_business_minutes(self, start: datetime, minutes: float) -> datetime:
         """The moment `minutes` of open time after `start` (UTC in, UTC out)."""
+        start = start.astimezone(UTC)
         remaining = timedelta(minutes=minutes)
-        local = start.astimezone(self.zone)
-        day = local.date()
-        for _ in range(3 * 366):  # a year of holidays cannot hold us longer than this
-            span = self._span_on(day)
-            if span is not None:
-                open_at = datetime.combine(day, span[0], self.zone)
-                close_at = datetime.combine(day, span[1], self.zone)
-                begin = max(open_at, local)
-                if begin < close_at:
-                    available = close_at - begin
-                    if remaining <= available:
-                        return (begin + remaining).astimezone(UTC)
-                    remaining -= available
-            day += timedelta(days=1)
-            local = datetime.combine(day, time(0), self.zone)
+        for begin, end in self._open_from(start):
+            if remaining <= end - begin:  # landing exactly on a closing time is that moment
+                return begin + remaining
+            remaining -= end - begin
         raise ValueError("the calendar has no business hours in the next three years")
 
     def business_minutes_between(self, start: datetime, end: datetime) -> float:
         """Open minutes between two moments (negative when end is before start)."""
+        start, end = start.astimezone(UTC), end.astimezone(UTC)  # same-zone compares ignore fold
         if end < start:
             return -self.business_minutes_between(end, start)
         total = timedelta()
-        day = start.astimezone(self.zone).date()
-        last = end.astimezone(self.zone).date()
-        while day <= last:
-            span = self._span_on(day)
-            if span is not None:
-                open_at = datetime.combine(day, span[0], self.zone)
-                close_at = datetime.combine(day, span[1], self.zone)
-                begin, finish = max(open_at, start), min(close_at, end)
-                if begin < finish:
-                    total += finish - begin
-            day += timedelta(days=1)
+        for begin, finish in self._open_from(start, until=end):
+            if begin >= end:
+                break
+            total += min(finish, end) - begin
         return total.total_seconds() / 60
 
-    def _span_on(self, day: date) -> tuple[time, time] | None:
-        if day in self.holidays:
-            return None
-        return self.hours.get(day.weekday())
+    def _open_from(self, start: datetime, until: datetime | None = None) -> Iterator[Interval]:
+        """Open time after `start` as ordered, disjoint UTC intervals (touching ones not merged)."""
+        day = start.astimezone(self.zone).date() - timedelta(days=2)  # overnight spans reach in
+        pending: list[Interval] = []
+        done = start  # everything before this has been yielded (or lies before `start`)
+        for _ in range(_SEARCH_DAYS):
+            pending = sorted(pending + list(self._intervals_on(day)))
+            # Later days open after their local midnight, and no UTC offset reaches a full day.
+            settled = datetime.combine(day, time(0), UTC)
+            while pending and pending[0][0] <= settled:
+                begin, end = pending.pop(0)
+                if end > done:  # overlaps (an overnight span into the next day) count once
+                    yield max(begin, done), end
+                    done = end
+            if until is not None and settled > until:
+                return
+            day += timedelta(days=1)
+
+    def _intervals_on(self, day: date) -> tuple[Interval, ...]:
+        """The UTC intervals of the spans that start on local `day`."""
+        cached = self._days.get(day)
+        if cached is None:
+            spans = () if day in self.holidays else self.hours.get(day.weekday(), ())
+            midnight = datetime.combine(day, time(0))
+            pieces = _pieces(self.zone, midnight) if spans else []
+            cached = tuple(interval for begin, end in spans for interval in _preimage(
+                pieces, midnight + timedelta(minutes=begin), midnight + timedelta(minutes=end)))
+            if len(self._days) >= _CACHED_DAYS:
+                self._days.clear()
+            self._days[day] = cached
+        return cached
 
 
-def _span(text: str) -> tuple[time, time]:
-    start, end = (part.strip() for part in text.split("-"))
-    return _time(start), _time(end)
+def _pieces(zone: ZoneInfo, midnight: datetime) -> list[Piece]:
+    """Constant-offset stretches of UTC covering the wall times of two days from `midnight`."""
+    edges = [datetime.combine(midnight.date(), time(0), UTC) + timedelta(days=n)
+             for n in range(-1, 4)]
+    pieces = []
+    begin, offset = edges[0], _offset(zone, edges[0])
+    for low, high in pairwise(edges):
+        while _offset(zone, high) != offset:  # the offset changed in (low, high]
+            change = _first_change(zone, max(low, begin), high, offset)
+            pieces.append((begin, change, offset))
+            begin, offset = change, _offset(zone, change)
+    pieces.append((begin, edges[-1], offset))
+    return pieces
 
 
-def _time(text: str) -> time:
-    if text == "24:00":
-        return time(23, 59, 59, 999999)
-    return time.fromisoformat(text)
+def _first_change(zone: ZoneInfo, low: datetime, high: datetime, offset: timedelta) -> datetime:
+    """The first whole second in (low, high] at which the UTC offset is no longer `offset`."""
+    before, after = 0, int((high - low).total_seconds())
+    while after - before > 1:
+        middle = (before + after) // 2
+        if _offset(zone, low + timedelta(seconds=middle)) == offset:
+            before = middle
+        else:
+            after = middle
+    return low + timedelta(seconds=after)
+
+
+def _offset(zone: ZoneInfo, moment: datetime) -> timedelta:
+    return moment.astimezone(zone).utcoffset() or timedelta()
+
+
+def _preimage(pieces: list[Piece], begin: datetime, end: datetime) -> list[Interval]:
+    """The UTC instants whose local wall time is in [begin, end) (naive), as merged intervals."""
+    found: list[Interval] = []
+    for low, high, offset in pieces:
+        start = max(low, (begin - offset).replace(tzinfo=UTC))
+        stop = min(high, (end - offset).replace(tzinfo=UTC))
+        if start >= stop:
+            continue
+        if found and start <= found[-1][1]:
+            found[-1] = (found[-1][0], max(found[-1][1], stop))
+        else:
+            found.append((start, stop))
+    return found
+
+
+def parse_spans(text: str) -> tuple[Span, ...]:
+    """'08:00-12:00, 13:00-18:00' or '22:00-06:00' as merged minute spans (ValueError if not)."""
+    spans = []
+    for part in text.split(","):
+        match = _SPAN.fullmatch(part.strip())
+        if match is None:
+            raise ValueError(f"{part.strip()!r} is not a span like '09:00-17:00' "
+                             "(several: '08:00-12:00, 13:00-18:00'; overnight: '22:00-06:00')")
+        begin, end = _minute(match[1], match[2]), _minute(match[3], match[4])
+        if begin == _DAY:
+            raise ValueError(f"{part.strip()!r} starts at 24:00; start it at 00:00")
+        if begin == end:
+            raise ValueError(f"{part.strip()!r} is empty (the whole day is '00:00-24:00')")
+        spans.append((begin, end if end > begin else end + _DAY))
+    merged: list[Span] = []
+    for begin, end in sorted(spans):
+        if merged and begin <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((begin, end))
+    return tuple(merged)
+
+
+def _minute(hours: str, minutes: str) -> int:
+    value = int(hours) * 60 + int(minutes)
+    if int(minutes) > 59 or value > _DAY:
+        raise ValueError(f"{hours}:{minutes} is not a time of day (00:00 to 24:00)")
+    return value
+
+
+# ---------------------------------------------------------------------------------------------
+# Holidays from an iCalendar file. Only all-day events close days: a timed event (a meeting, a
+# two-hour outage window) is ignored, because closing its whole date would be wrong.
+
+_LAST_YEAR = 2100  # yearly holidays are expanded up to here
+_RRULE_PARTS = {"FREQ", "INTERVAL", "COUNT", "UNTIL", "BYMONTH", "BYMONTHDAY", "BYDAY", "WKST"}
+_ICAL_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+_BYDAY = re.compile(r"([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)")
 
 
 def read_ical_dates(path: Path) -> set[date]:
-    """The all-day dates (DTSTART) of an iCalendar file of holidays."""
+    """The closed dates of an .ics file: all-day events up to DTEND, yearly RRULEs expanded."""
     try:
         content = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise SettingsError(f"settings: calendar.holidays_ical: cannot read {path}: {exc}"
                             ) from exc
-    return {datetime.strptime(m, "%Y%m%d").date() for m in _ICAL_DATE.findall(content)}
+    dates: set[date] = set()
+    for event in _events(content):
+        try:
+            dates |= _event_dates(event)
+        except (ValueError, KeyError) as exc:
+            summary = event.get("SUMMARY", ("", "?"))[1]
+            raise SettingsError(f"settings: calendar.holidays_ical: {path}: event {summary!r}: "
+                                f"{exc}") from exc
+    return dates
+
+
+def _events(content: str) -> Iterator[dict[str, tuple[str, str]]]:
+    """Each VEVENT's own properties: name -> (parameters, value)."""
+    unfolded = re.sub(r"\r?\n[ \t]", "", content)  # a continuation line starts with a space
+    event: dict[str, tuple[str, str]] | None = None
+    nested = 0  # inside a VALARM of the event
+    for line in unfolded.splitlines():
+        head, _, value = line.partition(":")
+        name, _, params = head.partition(";")
+        name, value = name.strip().upper(), value.strip()
+        if name == "BEGIN":
+            if event is not None:
+                nested += 1
+            elif value.upper() == "VEVENT":
+                event = {}
+        elif name == "END" and event is not None:
+            if nested:
+                nested -= 1
+            else:
+                yield event
+                event = None
+        elif event is not None and not nested:
+            event.setdefault(name, (params.upper(), value))
+
+
+def _event_dates(event: dict[str, tuple[str, str]]) -> set[date]:
+    params, value = event.get("DTSTART", ("", ""))
+    all_day = "VALUE=DATE" in params.split(";") or re.fullmatch(r"\d{8}", value)
+    if not all_day or event.get("STATUS", ("", ""))[1].upper() == "CANCELLED":
+        return set()
+    first = _ical_date(value)
+    length = 1
+    if "DTEND" in event:  # exclusive: DTEND 20261227 after DTSTART 20261224 closes 24, 25, 26
+        length = max(1, (_ical_date(event["DTEND"][1]) - first).days)
+    elif "DURATION" in event:
+        match = re.fullmatch(r"P(?:(\d+)W)?(?:(\d+)D)?", event["DURATION"][1].upper())
+        if match is None or not any(match.groups()):
+            raise ValueError(f"DURATION {event['DURATION'][1]!r} is not whole days")
+        length = max(1, 7 * int(match[1] or 0) + int(match[2] or 0))
+    starts = _yearly(first, event["RRULE"][1]) if "RRULE" in event else [first]
+    return {begin + timedelta(days=n) for begin in starts for n in range(length)}
+
+
+def _ical_date(value: str) -> date:
+    return datetime.strptime(value[:8], "%Y%m%d").date()
+
+
+def _yearly(first: date, rule: str) -> list[date]:
+    """The dates of a FREQ=YEARLY rule from `first`, up to _LAST_YEAR."""
+    parts = dict(part.split("=", 1) for part in rule.upper().split(";") if "=" in part)
+    if parts.get("FREQ") != "YEARLY":
+        raise ValueError(f"RRULE {rule!r}: only FREQ=YEARLY is supported")
+    if set(parts) - _RRULE_PARTS:
+        raise ValueError(f"RRULE {rule!r}: {', '.join(sorted(set(parts) - _RRULE_PARTS))} "
+                         "not supported")
+    count = int(parts["COUNT"]) if "COUNT" in parts else None
+    until = _ical_date(parts["UNTIL"]) if "UNTIL" in parts else date(_LAST_YEAR, 12, 31)
+    found: list[date] = []
+    for year in range(first.year, _LAST_YEAR + 1, int(parts.get("INTERVAL", "1"))):
+        for day in _in_year(year, first, parts):
+            if day < first:
+                continue
+            if day > until or (count is not None and len(found) >= count):
+                return found
+            found.append(day)
+    return found
+
+
+def _in_year(year: int, first: date, parts: dict[str, str]) -> list[date]:
+    """The days of `year` that a yearly rule's BYMONTH, BYMONTHDAY and BYDAY pick."""
+    months = [int(m) for m in parts["BYMONTH"].split(",")] if "BYMONTH" in parts \
+        else [first.month]
+    days: list[date] = []
+    for month in months:
+        length = gregorian.monthrange(year, month)[1]
+        if "BYDAY" in parts:
+            if "BYMONTH" not in parts:
+                raise ValueError("BYDAY is supported only with BYMONTH")
+            picked = set().union(*(_weekdays(year, month, length, spec)
+                                   for spec in parts["BYDAY"].split(",")))
+            if "BYMONTHDAY" in parts:
+                picked &= {_month_day(year, month, length, d)
+                           for d in parts["BYMONTHDAY"].split(",")}
+        elif "BYMONTHDAY" in parts:
+            picked = {_month_day(year, month, length, d) for d in parts["BYMONTHDAY"].split(",")}
+        else:
+            picked = {_month_day(year, month, length, str(first.day))}
+        days += sorted(d for d in picked if d is not None)
+    return days
+
+
+def _weekdays(year: int, month: int, length: int, spec: str) -> set[date | None]:
+    """BYDAY within a month: 'MO' every Monday, '4TH' the fourth Thursday, '-1MO' the last."""
+    match = _BYDAY.fullmatch(spec.strip())
+    if match is None:
+        raise ValueError(f"BYDAY {spec!r} is not a weekday like MO, 4TH or -1MO")
+    weekday = _ICAL_DAYS.index(match[2])
+    matching = [date(year, month, d) for d in range(1, length + 1)
+                if date(year, month, d).weekday() == weekday]
+    if match[1] is None:
+        return set(matching)
+    nth = int(match[1])
+    return {matching[nth - 1 if nth > 0 else nth]} if 0 < abs(nth) <= len(matching) else set()
+
+
+def _month_day(year: int, month: int, length: int, text: str) -> date | None:
+    """A day of the month (negative counts from the end), or None where the month has none."""
+    day = int(text)
+    day = day if day > 0 else length + 1 + day
+    return date(year, month, day) if 1 <= day <= length else None

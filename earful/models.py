@@ -25,12 +25,13 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from earful.clock import now
 from earful.types import JSONText, UTCDateTime
+from earful.vocab import IncidentStatus, OutboxStatus, Role, Status
 
-ROLES = ("agent", "lead", "admin")
-MENTION_STATUSES = ("new", "open", "waiting", "resolved", "ignored", "own")
-URGENCY_RANK = {"critical": 0, "high": 1, "normal": 2, "low": 3}
-OUTBOX_STATUSES = ("needs_approval", "queued", "sending", "sent", "failed", "cancelled")
-INCIDENT_STATUSES = ("investigating", "identified", "monitoring", "resolved")
+# Plain tuples of the vocabularies in earful/vocab.py, for choices and CHECK-like validation.
+ROLES = tuple(r.value for r in Role)
+MENTION_STATUSES = tuple(s.value for s in Status)
+OUTBOX_STATUSES = tuple(s.value for s in OutboxStatus)
+INCIDENT_STATUSES = tuple(s.value for s in IncidentStatus)
 
 
 class Base(DeclarativeBase):
@@ -77,19 +78,6 @@ class Source(Base):
     requests_month_key: Mapped[str] = mapped_column(String(7), default="")  # YYYY-MM counted
     requests_month: Mapped[int] = mapped_column(Integer, default=0)
     stored_total: Mapped[int] = mapped_column(Integer, default=0)
-
-
-class BrandAccount(Base):
-    """One of the brand's own posting accounts; its posts are our side of a thread."""
-
-    __tablename__ = "brand_accounts"
-    __table_args__ = (UniqueConstraint("platform", "handle"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    platform: Mapped[str] = mapped_column(String(16))
-    handle: Mapped[str] = mapped_column(String(200))
-    external_id: Mapped[str | None] = mapped_column(String(200))
-    credential_env: Mapped[Any] = mapped_column(JSONText, default=dict)
 
 
 class Author(Base):
@@ -246,7 +234,13 @@ class OutboxReply(Base):
     next_attempt_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
     external_id: Mapped[str | None] = mapped_column(String(200))
-    error: Mapped[str | None] = mapped_column(Text)
+    url: Mapped[str] = mapped_column(String(1000), default="")
+    error: Mapped[str | None] = mapped_column(Text)  # the platform's last word, in plain words
+    # Set by a claiming dispatcher before it calls the platform (see earful/work/outbox.py).
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    claimed_at: Mapped[datetime | None]
+    # The post may have gone out (timeout, 5xx, crash): ask the platform before posting again.
+    uncertain: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Incident(Base):

@@ -164,6 +164,16 @@ class ConsoleSettings:
 
 
 @dataclass
+class ResponderSettings:
+    dispatch_interval_seconds: int = 10
+    batch_size: int = 20
+    max_attempts: int = 6
+    retry_base_seconds: int = 30
+    retry_max_seconds: int = 3600
+    claim_lease_seconds: int = 300
+
+
+@dataclass
 class Settings:
     app: AppSettings = field(default_factory=AppSettings)
     server: ServerSettings = field(default_factory=ServerSettings)
@@ -179,6 +189,7 @@ class Settings:
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     alerts: AlertDefaults = field(default_factory=AlertDefaults)
     console: ConsoleSettings = field(default_factory=ConsoleSettings)
+    responder: ResponderSettings = field(default_factory=ResponderSettings)
     # Where the settings came from: relative paths (instance_path) resolve against it.
     base_dir: Path = field(default_factory=Path.cwd, metadata={"internal": True})
 
@@ -302,6 +313,9 @@ def validate(settings: Settings) -> None:
     _check(settings.server.port in range(1, 65536), "server.port must be 1-65535")
     _check(settings.demo.enabled in ("auto", "on", "off"), "demo.enabled must be auto, on or off")
     _check(settings.demo.speed > 0, "demo.speed must be positive")
+    for name in ("dispatch_interval_seconds", "batch_size", "max_attempts", "retry_base_seconds",
+                 "retry_max_seconds", "claim_lease_seconds"):
+        _check(getattr(settings.responder, name) > 0, f"responder.{name} must be positive")
     _check(settings.classifier.mode in ("fast", "accurate"),
            "classifier.mode must be fast or accurate")
     _check(settings.app.log_level.upper() in ("DEBUG", "INFO", "WARNING", "ERROR"),
@@ -325,7 +339,7 @@ def validate(settings: Settings) -> None:
                               account.credentials)
     for day, span in settings.calendar.hours.items():
         _check(day in WEEKDAYS, f"calendar.hours.{day}: days are {', '.join(WEEKDAYS)}")
-        _check(_is_span(span), f"calendar.hours.{day} must look like '09:00-17:00'")
+        _check_spans(f"calendar.hours.{day}", span)
     for table in ("first_response_minutes", "resolution_minutes"):
         targets = getattr(settings.sla, table)
         for urgency in URGENCIES:
@@ -350,20 +364,14 @@ def _check_platform_needs(where: str, platform: str, base_url: str,
                f"{' or '.join(group)} ({platform})")
 
 
-def _is_span(span: str) -> bool:
+def _check_spans(where: str, text: str) -> None:
+    """Opening hours: '09:00-17:00', '08:00-12:00, 13:00-18:00' or overnight '22:00-06:00'."""
+    from earful.calendar import parse_spans  # the calendar owns the format (and imports us)
+
     try:
-        start, end = span.split("-")
-        return _minutes(start) < _minutes(end)
-    except ValueError:
-        return False
-
-
-def _minutes(hhmm: str) -> int:
-    hours, minutes = hhmm.strip().split(":")
-    value = int(hours) * 60 + int(minutes)
-    if not 0 <= value <= 24 * 60:
-        raise ValueError(hhmm)
-    return value
+        parse_spans(text)
+    except ValueError as exc:
+        raise SettingsError(f"settings: {where}: {exc}") from exc
 
 
 def _check(ok: bool, message: str) -> None:

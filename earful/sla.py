@@ -31,3 +31,40 @@ class SlaPolicy:
 def needs_answer(complaint: bool, urgency: str) -> bool:
     """Complaints and anything above low urgency (questions) are owed a reply."""
     return complaint or urgency != "low"
+
+
+# Recomputing stored due times (after the calendar or the targets change). Imported here, not at
+# the top, so this section stays an append to the policy above.
+from sqlalchemy import select, update  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
+
+from earful.models import Mention  # noqa: E402
+from earful.vocab import OPEN_WORK  # noqa: E402
+
+_RECOMPUTE_BATCH = 1000
+
+
+def recompute_due_times(session: Session, policy: SlaPolicy,
+                        batch_size: int = _RECOMPUTE_BATCH) -> int:
+    """Recompute first-response due times of work still owed a reply; the caller commits."""
+    changed, last_id = 0, 0
+    while True:
+        # Keyset by id, so a million open mentions never load at once.
+        rows = session.execute(
+            select(Mention.id, Mention.created_at, Mention.complaint, Mention.urgency,
+                   Mention.sla_due_at)
+            .where(Mention.id > last_id, Mention.status.in_(OPEN_WORK),
+                   Mention.first_response_at.is_(None))
+            .order_by(Mention.id).limit(batch_size)).all()
+        if not rows:
+            return changed
+        updates = []
+        for row in rows:
+            due = (policy.first_response_due(row.created_at, row.urgency)
+                   if needs_answer(row.complaint, row.urgency) else None)
+            if due != row.sla_due_at:
+                updates.append({"id": row.id, "sla_due_at": due})
+        if updates:
+            session.execute(update(Mention), updates)
+        changed += len(updates)
+        last_id = rows[-1].id

@@ -18,7 +18,7 @@ from earful.models import Mention, Source
 from earful.runtime import Runtime
 from listener.jobs import reader_for, source_config
 from listener.platforms import PlatformError
-from listener.platforms.base import Reader
+from listener.platforms.base import Reader, TargetGone
 
 log = logging.getLogger(__name__)
 
@@ -43,16 +43,30 @@ def reader_for_mention(session: Session, rt: Runtime, mention: Mention) -> Reade
     return reader_for(config, rt)
 
 
-def refresh(mention: Mention, reader: Reader) -> bool | None:
-    """Re-fetch: True if still there, False if deleted (and now purged), None if unknown."""
+def still_there(reader: Reader, external_id: str) -> bool | None:
+    """Ask the platform (no database work here: never hold a write lock across this call):
+    True if the post exists, False if it was deleted, None if the platform did not answer."""
+    try:
+        return reader.get_post(external_id) is not None
+    except TargetGone:
+        return False
+    except (PlatformError, requests.RequestException) as exc:
+        log.info("could not re-fetch %s: %s", external_id, exc)
+        return None
+
+
+def apply_refresh(mention: Mention, found: bool | None) -> bool | None:
+    """Record what the platform said: a deleted post is purged. Returns `found` (False once the
+    mention is known deleted)."""
     if mention.deleted:
         return False
-    try:
-        found = reader.get_post(mention.external_id)
-    except (PlatformError, requests.RequestException) as exc:
-        log.info("could not re-fetch %s %s: %s", mention.platform, mention.external_id, exc)
-        return None
-    if found is None:
+    if found is False:
         mark_deleted(mention)
+    return found
+
+
+def refresh(mention: Mention, reader: Reader) -> bool | None:
+    """Re-fetch and record in one step: for callers that hold no write transaction."""
+    if mention.deleted:
         return False
-    return True
+    return apply_refresh(mention, still_there(reader, mention.external_id))

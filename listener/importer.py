@@ -8,7 +8,6 @@ from pathlib import Path
 
 from earful.db import writing
 from earful.runtime import Runtime
-from earful.sla import SlaPolicy
 from listener.ingest import IngestResult, ingest
 from listener.jsonl import BadLine, read_records
 from listener.records import MentionRecord
@@ -24,7 +23,7 @@ def import_file(rt: Runtime, path: Path, batch_size: int = 500,
                 progress: Callable[[int], None] | None = None) -> ImportReport:
     """Import every good line of `path`; bad lines are collected with their numbers."""
     report = ImportReport()
-    sla = SlaPolicy.from_settings(rt.settings)
+    sla = rt.sla
     batch: list[MentionRecord] = []
     last_line = 0
 

@@ -20,8 +20,9 @@ from sqlalchemy.orm import Session
 
 from classifier import Labels, Model, TextInput
 from earful.clock import now
-from earful.models import URGENCY_RANK, Author, Mention
+from earful.models import Author, Mention
 from earful.sla import SlaPolicy, needs_answer
+from earful.vocab import URGENCY_RANK
 from listener.records import InvalidRecord, MentionRecord
 
 log = logging.getLogger(__name__)

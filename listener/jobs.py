@@ -55,7 +55,7 @@ def source_config(settings: Settings, name: str) -> SourceSettings:
 
 def reader_for(config: SourceSettings, rt: runtime.Runtime) -> Reader:
     """The adapter for a source: one injected by a test, or built from settings."""
-    injected = rt.extras.get("readers", {}).get(config.name)
+    injected = rt.readers.get(config.name)
     if injected is not None:
         return injected  # type: ignore[no-any-return]
     adapter_class: Any = get_adapter_class(config.platform)
@@ -100,7 +100,7 @@ def _why_not_now(row: Source, config: SourceSettings, force: bool) -> tuple[str,
 
 def _store(rt: runtime.Runtime, config: SourceSettings, fetched: FetchResult) -> PollOutcome:
     """Store the batch with its cursor; a row the database refuses is skipped, not the batch."""
-    policy = _sla_policy(rt)
+    policy = rt.sla
     try:
         try:
             result = _store_batch(rt, config, fetched, policy, one_by_one=False)
@@ -163,8 +163,3 @@ def _failed(rt: runtime.Runtime, config: SourceSettings, status: str, message: s
     return PollOutcome(config.name, status, message=message)
 
 
-def _sla_policy(rt: runtime.Runtime) -> SlaPolicy:
-    policy = rt.extras.get("sla")
-    if policy is None:
-        policy = rt.extras["sla"] = SlaPolicy.from_settings(rt.settings)
-    return policy  # type: ignore[no-any-return]

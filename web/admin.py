@@ -12,9 +12,9 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from earful.models import ROLES, Source, User
+from earful.work.audit import apply_changes, audit
 from listener.health import sync_sources
 from listener.jobs import configured_sources
-from web.audit import audit
 from web.auth import role_required
 from web.db import get_db, get_runtime
 from web.users import UserError, create_user
@@ -115,17 +115,13 @@ def edit_user(user_id: int) -> Any:
         values.pop("password")
         return render_template("admin/user_edit.html", user=user, form=values, errors=errors,
                                roles=ROLES), 400
-    changes = {field: [getattr(user, field), values[field]] for field in EDITABLE
-               if getattr(user, field) != values[field]}
-    for field, (_old, new) in changes.items():
-        setattr(user, field, new)
+    extra = {}
     if values["password"]:
         user.password_hash = generate_password_hash(values["password"])
         user.failed_logins, user.locked_until = 0, None
-        changes["password"] = ["", "reset"]  # never the password itself
-    if changes:
-        audit(session, current_user.id, "user.update", "user", user.id,
-              username=user.username, changes=changes)
+        extra["password"] = ["", "reset"]  # never the password itself
+    if apply_changes(session, current_user.id, user, {f: values[f] for f in EDITABLE},
+                     "user.update", "user", extra=extra, username=user.username):
         session.commit()
         flash(f"Saved {user.username}.", "info")
     return redirect(url_for("admin.users"))

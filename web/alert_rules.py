@@ -13,12 +13,12 @@ from sqlalchemy.orm import Session
 
 from earful.models import Alert, AlertRule
 from earful.settings import PLATFORMS, Settings
-from web.audit import audit
+from earful.vocab import SENTIMENTS
+from earful.work.audit import apply_changes, audit
 from web.auth import role_required
 from web.db import get_db
 
 bp = Blueprint("alert_rules", __name__, url_prefix="/alert-rules")
-SENTIMENTS = ("negative", "neutral", "positive")
 EMAIL = re.compile(r"^[^@\s,]+@[^@\s,]+$")
 DEFAULT_RULE_NAME = "Negative spike"
 # field -> (type, lowest allowed value); the upper bounds keep a typo from meaning "never".
@@ -111,13 +111,8 @@ def edit(rule_id: int | None) -> Any:
         session.flush()
         audit(session, current_user.id, "alert_rule.create", "alert_rule", rule.id, **values)
     else:
-        changes = {f: [getattr(rule, f), values[f]] for f in FIELDS
-                   if getattr(rule, f) != values[f]}
-        for field, (_old, new) in changes.items():
-            setattr(rule, field, new)
-        if changes:
-            audit(session, current_user.id, "alert_rule.update", "alert_rule", rule.id,
-                  name=rule.name, changes=changes)
+        apply_changes(session, current_user.id, rule, {f: values[f] for f in FIELDS},
+                      "alert_rule.update", "alert_rule", name=values["name"])
     session.commit()
     flash(f"Saved rule {rule.name}.", "info")
     return redirect(url_for("alert_rules.index"))

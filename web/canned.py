@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import string
 from collections.abc import Mapping
 from itertools import groupby
 from typing import Any
@@ -15,37 +14,14 @@ from sqlalchemy.orm import Session
 
 from earful.clock import now
 from earful.models import CannedResponse
-from web.audit import audit
+from earful.work.audit import apply_changes, audit
+from earful.work.replies import PLACEHOLDERS, placeholder_error
 from web.auth import role_required
 from web.db import get_db
 
 bp = Blueprint("canned", __name__, url_prefix="/canned")
-PLACEHOLDERS = ("first_name", "handle", "agent_name", "incident_url", "brand", "contact_url")
 LANG = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$")
 MAX_BODY = 2000  # longer than any platform allows; the composer's counters do the exact check
-
-
-def placeholder_error(body: str) -> str | None:
-    """Why a body's placeholders would fail when filled in, or None when they are fine."""
-    try:
-        fields = [(name, spec, conv) for _text, name, spec, conv in string.Formatter().parse(body)
-                  if name is not None]
-    except ValueError:
-        return "Unbalanced braces: write {{ or }} for a literal brace."
-    for name, spec, conv in fields:
-        if name not in PLACEHOLDERS:
-            shown = "{" + name + "}" if name else "{}"
-            return (f"Unknown placeholder {shown}; use "
-                    + ", ".join("{" + p + "}" for p in PLACEHOLDERS) + ".")
-        if spec or conv:
-            # Format specs could pad a reply to megabytes; placeholders are plain names only.
-            return f"Write {{{name}}} without a format or conversion."
-    return None
-
-
-def fill(body: str, values: Mapping[str, str]) -> str:
-    """Fill the placeholders (missing values become empty, never an error in the composer)."""
-    return body.format_map({name: values.get(name, "") for name in PLACEHOLDERS})
 
 
 def read_canned_form(form: Mapping[str, str]) -> tuple[dict[str, str], dict[str, str]]:
@@ -105,13 +81,9 @@ def edit(canned_id: int | None) -> Any:
         session.flush()
         audit(session, current_user.id, "canned.create", "canned_response", row.id, **values)
     else:
-        changes = {k: [getattr(row, k), v] for k, v in values.items() if getattr(row, k) != v}
-        if changes:
-            for key, (_old, new) in changes.items():
-                setattr(row, key, new)
+        if apply_changes(session, current_user.id, row, values, "canned.update",
+                         "canned_response", name=values["name"], lang=values["lang"]):
             row.updated_at = now()
-            audit(session, current_user.id, "canned.update", "canned_response", row.id,
-                  name=row.name, lang=row.lang, changes=changes)
     session.commit()
     flash(f"Saved {row.name} ({row.lang}).", "info")
     return redirect(url_for("canned.index"))

@@ -10,18 +10,19 @@ import datetime as dt
 import shutil
 import sys
 import warnings
-import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import click
 
+from earful.vocab import SENTIMENTS, URGENCIES
+from earful.work.labels import CORRECTABLE
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 MODEL_CARD = REPO_ROOT / "docs" / "model-card.md"
 # Embeddings of dataset text for the accurate mode's training and evaluation (git-ignored).
 EMBED_CACHE = REPO_ROOT / "bench" / "out" / "e5-cache"
-HOLDOUT_EVERY = 5  # one mention in five (by a stable hash of its id) is held out for evaluation
 EXIT_INPUT, EXIT_MODEL = 1, 2
 
 
@@ -61,10 +62,6 @@ def _batch_size(ctx: click.Context) -> int:
 def _models_dir() -> Path:
     settings = _runtime().settings
     return Path(settings.classifier.model_dir or settings.instance_dir / "models")
-
-
-def _held_out(mention_id: int) -> bool:
-    return zlib.crc32(str(mention_id).encode()) % HOLDOUT_EVERY == 0
 
 
 def _lines(path: str | None) -> Iterator[bytes]:
@@ -140,24 +137,6 @@ def _train_accurate(data: Path, cache: Path) -> None:
                "run `earful evaluate --data DIR --accurate` to update docs/model-card.md")
 
 
-def _corrections(session: Any, held_out: bool | None) -> list[tuple[int, str, str, str]]:
-    """(mention_id, text, field, value): the latest correction per mention and field."""
-    from sqlalchemy import select
-
-    from earful.models import LabelCorrection, Mention
-
-    rows = session.execute(
-        select(LabelCorrection.mention_id, Mention.text, LabelCorrection.field,
-               LabelCorrection.new_value)
-        .join(Mention, Mention.id == LabelCorrection.mention_id)
-        .order_by(LabelCorrection.created_at, LabelCorrection.id)).all()
-    latest: dict[tuple[int, str], tuple[int, str, str, str]] = {}
-    for mention_id, text, field, value in rows:
-        latest[(mention_id, field)] = (mention_id, text or "", field, value)
-    return [r for r in latest.values()
-            if held_out is None or _held_out(r[0]) == held_out]
-
-
 def _rotate(models: Path) -> None:
     current, previous = models / "current", models / "previous"
     if current.exists():
@@ -168,17 +147,18 @@ def _rotate(models: Path) -> None:
 
 def _train_team() -> None:
     from classifier import artifacts_io, training
+    from earful.work.labels import latest_corrections
     from web.context import session_scope
 
     _runtime()
     with session_scope() as session:
-        rows = _corrections(session, held_out=False)
+        rows = latest_corrections(session, held=False)
     if not rows:
         click.echo("no label corrections to learn from yet (see `earful label`)")
         return
     base = artifacts_io.load(artifacts_io.SHIPPED_DIR)
     bundle = training.adapt_with_corrections(
-        base, [training.Correction(text, field, value) for _, text, field, value in rows])
+        base, [training.Correction(r.text, r.field, r.label) for r in rows])
     models = _models_dir()
     staging = models / f"staging-{dt.datetime.now().strftime('%Y%m%d%H%M%S')}"
     artifacts_io.save(bundle, staging)
@@ -299,36 +279,29 @@ def _evaluate_accurate(data: Path, card: Path | None, cache: Path) -> None:
 
 
 def _evaluate_corrections() -> None:
-    from classifier import evaluation
-    from classifier.labels import TextInput
+    from classifier.corrections import evaluate_corrections
+    from earful.work.labels import latest_corrections
     from web.context import session_scope
 
     _runtime()
     with session_scope() as session:
-        rows = _corrections(session, held_out=True)
+        rows = latest_corrections(session, held=True)
     if not rows:
         click.echo("no held-out label corrections yet (one mention in five is held out)")
         return
     model = _model(click.get_current_context())
-    labels = model.predict([TextInput(text=text) for _, text, _, _ in rows])
+    report = evaluate_corrections(model, [(r.text, r.lang, r.field, r.label) for r in rows])
     click.echo(f"model {model.version}; {len(rows)} held-out corrections")
-    for field in ("sentiment", "complaint", "urgency"):
-        pairs = [(value, _as_value(lab, field))
-                 for (_, _, f, value), lab in zip(rows, labels, strict=True) if f == field]
-        if not pairs:
-            continue
-        click.echo(f"\n{field}: {len(pairs)} labels")
+    for field, labels in report.items():
+        click.echo(f"\n{field}: {sum(f['support'] for f in labels.values())} labels")
         click.echo(f"{'label':10s} {'precision':>9s} {'recall':>7s} {'f1':>6s} {'n':>5s}")
-        for r in evaluation.per_label_report([t for t, _ in pairs], [p for _, p in pairs]):
-            click.echo(f"{r['label']:10s} {r['precision']:9.3f} {r['recall']:7.3f} "
-                       f"{r['f1']:6.3f} {r['support']:5d}")
+        for label, f in labels.items():
+            click.echo(f"{label:10s} {_figure(f['precision']):>9s} {_figure(f['recall']):>7s} "
+                       f"{f['f1']:6.3f} {f['support']:5d}")
 
 
-def _as_value(labels: Any, field: str) -> str:
-    value = getattr(labels, field)
-    if field == "complaint":
-        return "true" if value else "false"
-    return str(value)
+def _figure(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
 
 
 @click.command("evaluate")
@@ -359,43 +332,32 @@ def evaluate_cmd(data: Path | None, corrections: bool, card: Path | None, accura
 
 @click.command("label")
 @click.argument("mention_id", type=int)
-@click.option("--sentiment", type=click.Choice(["negative", "neutral", "positive"]))
-@click.option("--complaint", type=click.Choice(["true", "false"]))
-@click.option("--urgency", type=click.Choice(["critical", "high", "normal", "low"]))
+@click.option("--sentiment", type=click.Choice(SENTIMENTS))
+@click.option("--complaint", type=click.Choice(CORRECTABLE["complaint"]))
+@click.option("--urgency", type=click.Choice(URGENCIES))
 def label_cmd(mention_id: int, sentiment: str | None, complaint: str | None,
               urgency: str | None) -> None:
     """Store a staff correction of a mention's labels (the team's training data)."""
-    from earful.models import LabelCorrection, Mention
+    from earful.models import Mention
+    from earful.work import WorkflowError
+    from earful.work.labels import correct_label
     from web.context import session_scope
 
     changes = {k: v for k, v in (("sentiment", sentiment), ("complaint", complaint),
                                  ("urgency", urgency)) if v is not None}
     if not changes:
         raise click.UsageError("give at least one of --sentiment, --complaint, --urgency")
-    _runtime()
+    rt = _runtime()
     with session_scope() as session:
         mention = session.get(Mention, mention_id)
         if mention is None:
             raise click.ClickException(f"no mention with id {mention_id}")
-        for field, value in changes.items():
-            old = getattr(mention, field)
-            old_value = ("true" if old else "false") if field == "complaint" else str(old)
-            session.add(LabelCorrection(mention_id=mention_id, user_id=None, field=field,
-                                        old_value=old_value, new_value=value))
-            _apply(mention, field, value)
+        try:
+            for field, value in changes.items():
+                correct_label(session, mention, field, value, None, rt.sla)
+        except WorkflowError as exc:
+            raise click.ClickException(str(exc)) from exc
     click.echo(f"mention {mention_id}: " + ", ".join(f"{k}={v}" for k, v in changes.items()))
-
-
-def _apply(mention: Any, field: str, value: str) -> None:
-    from classifier.labels import URGENCIES
-
-    if field == "complaint":
-        mention.complaint = value == "true"
-    elif field == "urgency":
-        mention.urgency = value
-        mention.urgency_rank = URGENCIES.index(value)
-    else:
-        mention.sentiment = value
 
 
 def register(cli_group: click.Group) -> None:

@@ -1,13 +1,14 @@
-"""The reply composer: canned responses, length limits, collision checks and queueing to the outbox.
+"""The reply composer's views: canned responses, length limits, collision checks, queueing.
 
-A reply is only ever queued here (OutboxReply); the responder sends it. The form carries a UUID
-made when it was rendered, so a double submit queues once, and the ids of the newest message and
-queued reply the author had seen, so a reply drafted before something newer arrived is confirmed.
+The rules (placeholders, the answering account, queueing, approvals, retry and cancel) live in
+earful.work.replies and earful.work.outbox; this module reads forms and renders. The form
+carries a UUID made when it was rendered, so a double submit queues once, and the ids of the
+newest message and queued reply the author had seen, so a reply drafted before something newer
+arrived is confirmed.
 """
 
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,18 +19,24 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from earful.models import CannedResponse, Mention, OutboxReply, Source, User
+from earful.models import Mention, OutboxReply
 from earful.settings import Settings
-from web.audit import audit
+from earful.vocab import OutboxStatus, Status
+from earful.work import WorkflowError, outbox
+from earful.work.replies import (
+    account_for,
+    canned_for,
+    decide,
+    fill,
+    placeholder_values,
+    queue_reply,
+)
+from listener.platforms import lengths
 from web.auth import role_required
 from web.db import get_db, get_runtime
 from web.thread import Thread, load_thread
 
 bp = Blueprint("composer", __name__)
-PLACEHOLDER = re.compile(r"\{(first_name|handle|agent_name|incident_url|brand|contact_url)\}")
-PRIVATE_NAME = "Continue in private"
-PRIVATE_BODY = ("Hi {first_name}, sorry about this. So we can look at your account safely, please "
-                "contact us privately: {contact_url} — {agent_name}, {brand}")
 
 
 @dataclass
@@ -41,6 +48,7 @@ class Draft:
     seen_mention_id: int = 0
     seen_outbox_id: int = 0
     newer: bool = False  # something arrived after the draft was started
+    replaces: int = 0  # a failed outbox row this draft edits
     errors: list[str] = field(default_factory=list)
 
 
@@ -50,36 +58,16 @@ def fresh_draft(thread: Thread, text: str = "") -> Draft:
                  seen_outbox_id=thread.newest_outbox_id)
 
 
-def fill(body: str, values: dict[str, str]) -> str:
-    """Replace known placeholders only (never str.format: templates are text, not code)."""
-    return PLACEHOLDER.sub(lambda match: values.get(match.group(1), match.group(0)), body)
+def reply_limit(settings: Settings, platform: str) -> int:
+    """The team's cap ([console].reply_limits), never above what the platform accepts."""
+    platform_limit = lengths.LIMITS.get(platform, 500)
+    return min(settings.console.reply_limits.get(platform, platform_limit), platform_limit)
 
 
-def placeholder_values(mention: Mention, settings: Settings, agent_name: str) -> dict[str, str]:
-    author = mention.author
-    name = (author.display_name or author.handle) if author else ""
-    base = settings.app.public_url.rstrip("/")
-    return {"first_name": name.split()[0] if name.split() else "there",
-            "handle": f"@{author.handle}" if author and author.handle else "",
-            "agent_name": agent_name, "brand": settings.brand.name,
-            "contact_url": settings.brand.contact_url,
-            "incident_url": f"{base}/status#incident-{mention.incident_id}"
-            if mention.incident_id else f"{base}/status"}
-
-
-def canned_for(session: Session, lang: str) -> list[tuple[str, str]]:
-    """(name, body) per canned response: the mention's language, else English, else any."""
-    best: dict[str, CannedResponse] = {}
-    rank = {lang: 0, "en": 1}
-    for row in session.scalars(select(CannedResponse).order_by(CannedResponse.name,
-                                                               CannedResponse.id)):
-        current = best.get(row.name)
-        if current is None or rank.get(row.lang, 2) < rank.get(current.lang, 2):
-            best[row.name] = row
-    choices = [(name, row.body) for name, row in best.items()]
-    if PRIVATE_NAME not in best:
-        choices.append((PRIVATE_NAME, PRIVATE_BODY))
-    return choices
+def length_error(settings: Settings, platform: str, text: str) -> str | None:
+    """Counted as the platform counts (links, emoji), so the platform never refuses it."""
+    count, limit = lengths.count(platform, text), reply_limit(settings, platform)
+    return f"Too long for {platform}: {count} of {limit}." if count > limit else None
 
 
 def composer_context(session: Session, thread: Thread, draft: Draft) -> dict[str, Any]:
@@ -87,9 +75,15 @@ def composer_context(session: Session, thread: Thread, draft: Draft) -> dict[str
     settings = get_runtime().settings
     mention = thread.mention
     values = placeholder_values(mention, settings, current_user.display_name)
-    canned = [(name, fill(body, values)) for name, body in canned_for(session, mention.lang)]
+    choices = canned_for(session, mention.lang)
+    missing = [c.name for c in choices if not c.native]
+    canned = [type(c)(c.name, fill(c.body, values), c.lang, c.native) for c in choices]
     return {"draft": draft, "canned": canned,
-            "limit": settings.console.reply_limits.get(mention.platform, 500)}
+            "missing_lang": "all" if missing and len(missing) == len(choices)
+            else ", ".join(missing),
+            "account": account_for(session, mention, settings),
+            "count": lengths.count(mention.platform, draft.text),
+            "limit": reply_limit(settings, mention.platform)}
 
 
 def newer_than_draft(session: Session, thread: Thread, draft: Draft) -> bool:
@@ -100,16 +94,6 @@ def newer_than_draft(session: Session, thread: Thread, draft: Draft) -> bool:
                for o in thread.outbox)
 
 
-def account_for(mention: Mention, settings: Settings, session: Session) -> str:
-    """The brand account that answers: the source's account, else the platform's first."""
-    if mention.source_id is not None:
-        source = session.get(Source, mention.source_id)
-        for configured in settings.sources:
-            if source is not None and configured.name == source.name and configured.account:
-                return configured.account
-    return next((a.handle for a in settings.accounts if a.platform == mention.platform), "")
-
-
 @bp.post("/conversations/<int:mention_id>/reply")
 @role_required("agent")
 def reply(mention_id: int) -> Any:
@@ -118,7 +102,7 @@ def reply(mention_id: int) -> Any:
 
     session = get_db()
     mention = session.get(Mention, mention_id)
-    if mention is None or mention.status == "own":
+    if mention is None or mention.status == Status.OWN:
         abort(404)
     draft = _draft_from_form()
     if session.scalar(select(OutboxReply.id).where(OutboxReply.idempotency_key == draft.key)):
@@ -126,14 +110,9 @@ def reply(mention_id: int) -> Any:
         return redirect(url_for("conversations.show", mention_id=mention_id))
     thread = load_thread(session, mention)
     settings = get_runtime().settings
-    limit = settings.console.reply_limits.get(mention.platform, 500)
-    if mention.deleted:
-        draft.errors.append("The author deleted this post on the platform: reply to them in "
-                            "another message of the thread, or in private.")
-    elif not draft.text.strip():
-        draft.errors.append("Write a reply first.")
-    elif len(draft.text) > limit:
-        draft.errors.append(f"Too long for {mention.platform}: {len(draft.text)} of {limit}.")
+    too_long = length_error(settings, mention.platform, draft.text)
+    if too_long and draft.text.strip():
+        draft.errors.append(too_long)
     if not draft.errors and newer_than_draft(session, thread, draft) \
             and not request.form.get("confirm_newer"):
         draft.newer = True
@@ -141,7 +120,29 @@ def reply(mention_id: int) -> Any:
                             "typing. Read it, then tick the box to send anyway.")
     if draft.errors:
         return render_page(mention, draft=draft, code=409 if draft.newer else 400)
-    return _queue(session, mention, draft)
+    try:
+        row = _queue(session, mention, draft, settings)
+    except WorkflowError as exc:
+        session.rollback()
+        draft.errors.append(str(exc))
+        return render_page(session.get(Mention, mention_id), draft=draft, code=400)
+    except IntegrityError:  # the same form submitted twice at once: the other request won
+        session.rollback()
+        flash("That reply is already queued.", "info")
+        return redirect(url_for("conversations.show", mention_id=mention_id))
+    session.commit()
+    flash("Reply waits for a lead's approval." if row.status == OutboxStatus.NEEDS_APPROVAL
+          else "Reply queued: it is sent to the platform within a minute.", "info")
+    return redirect(url_for("conversations.show", mention_id=mention_id))
+
+
+def _queue(session: Session, mention: Mention, draft: Draft, settings: Settings) -> OutboxReply:
+    if draft.replaces:
+        failed = session.get(OutboxReply, draft.replaces)
+        if failed is None or failed.mention_id != mention.id:
+            raise WorkflowError("The reply being edited no longer exists.")
+        return outbox.requeue_edited(session, failed, draft.text, draft.key, current_user.id)
+    return queue_reply(session, mention, draft.text, draft.key, current_user.id, settings)
 
 
 def _draft_from_form() -> Draft:
@@ -150,55 +151,51 @@ def _draft_from_form() -> Draft:
     try:
         key = str(uuid.UUID(key))
     except ValueError:
-        abort(400)
+        abort(400, "The form is missing its reply key: reload the page and try again.")
     return Draft(text=form.get("text", "").replace("\r\n", "\n"), key=key,
-                 seen_mention_id=form.get("seen_mention_id", 0, type=int),
-                 seen_outbox_id=form.get("seen_outbox_id", 0, type=int))
+                 seen_mention_id=_number(form.get("seen_mention_id", "")),
+                 seen_outbox_id=_number(form.get("seen_outbox_id", "")),
+                 replaces=_number(form.get("replaces", "")))
 
 
-def _queue(session: Session, mention: Mention, draft: Draft) -> Any:
-    settings = get_runtime().settings
-    user = session.get(User, current_user.id)
-    held = bool(user and user.needs_approval)
-    row = OutboxReply(idempotency_key=draft.key, mention_id=mention.id,
-                      platform=mention.platform,
-                      account_handle=account_for(mention, settings, session),
-                      in_reply_to=mention.external_id, text=draft.text,
-                      status="needs_approval" if held else "queued", created_by=current_user.id)
-    session.add(row)
-    if mention.status == "new":
-        mention.status = "open"
-    try:
-        session.flush()
-    except IntegrityError:  # the same form submitted twice at once: the other request won
-        session.rollback()
-        flash("That reply is already queued.", "info")
-        return redirect(url_for("conversations.show", mention_id=mention.id))
-    audit(session, current_user.id, "reply.queue", "outbox", row.id, mention=mention.id,
-          status=row.status)
-    session.commit()
-    flash("Reply waits for a lead's approval." if held else "Reply queued.", "info")
-    return redirect(url_for("conversations.show", mention_id=mention.id))
+def _number(text: str) -> int:
+    """A small non-negative id from a form field; anything else is 0 (nothing seen)."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 12 else 0
+
+
+def _back(row: OutboxReply) -> Any:
+    if row.mention_id is None:
+        return redirect(url_for("inbox.index"))
+    return redirect(url_for("conversations.show", mention_id=row.mention_id))
 
 
 @bp.post("/outbox/<int:outbox_id>/<any(approve, reject):decision>")
 @role_required("lead")
-def decide(outbox_id: int, decision: str) -> Any:
+def decide_view(outbox_id: int, decision: str) -> Any:
     """A lead approves (queues) or rejects (cancels) a reply that needed approval."""
     session = get_db()
-    row = session.get(OutboxReply, outbox_id)
-    if row is None:
-        abort(404)
-    if row.status != "needs_approval":
-        flash("That reply is no longer waiting for approval.", "error")
-    else:
-        row.status = "queued" if decision == "approve" else "cancelled"
-        row.approved_by = current_user.id if decision == "approve" else None
-        audit(session, current_user.id, f"reply.{decision}", "outbox", row.id,
-              mention=row.mention_id)
-        session.commit()
-        flash("Reply approved and queued." if decision == "approve" else "Reply rejected.",
-              "info")
-    if row.mention_id is None:
-        return redirect(url_for("inbox.index"))
-    return redirect(url_for("conversations.show", mention_id=row.mention_id))
+    row = session.get(OutboxReply, outbox_id) or abort(404)
+    try:
+        decide(session, row, decision == "approve", current_user.id)
+    except WorkflowError as exc:
+        flash(str(exc), "error")
+        return _back(row)
+    session.commit()
+    flash("Reply approved and queued." if decision == "approve" else "Reply rejected.", "info")
+    return _back(row)
+
+
+@bp.post("/outbox/<int:outbox_id>/<any(retry, cancel):action>")
+@role_required("agent")
+def outbox_action(outbox_id: int, action: str) -> Any:
+    """Send a failed reply again, or withdraw one that has not gone out."""
+    session = get_db()
+    row = session.get(OutboxReply, outbox_id) or abort(404)
+    try:
+        (outbox.retry if action == "retry" else outbox.cancel)(session, row, current_user.id)
+    except WorkflowError as exc:
+        flash(str(exc), "error")
+        return _back(row)
+    session.commit()
+    flash("Reply queued again." if action == "retry" else "Reply cancelled.", "info")
+    return _back(row)

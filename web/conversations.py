@@ -10,27 +10,22 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from earful.clock import now
-from earful.models import URGENCY_RANK, Mention, Note, User
-from web.audit import audit
+from earful.models import Mention, Note, User
+from earful.vocab import SETTABLE_STATUSES, OutboxStatus
+from earful.work import WorkflowError
+from earful.work.assignment import assign
+from earful.work.audit import audit
+from earful.work.labels import CORRECTABLE, LABEL_FIELDS, correct_label, label_value
+from earful.work.replies import canned_for, fill, placeholder_values
+from earful.work.sla_clock import first_response_state, resolution_due, sla_state
+from earful.work.status import set_status
+from earful.work.triage import add_tag, link_incident, remove_tag, tag_by_name
 from web.auth import role_required
 from web.composer import Draft, composer_context, fresh_draft
 from web.db import get_db, get_runtime
 from web.inbox import assignee_from_form, open_incidents
 from web.presence import others_on
-from web.sla_display import first_response_state, resolution_due, sla_state
 from web.thread import author_card, load_thread, notes_for
-from web.workflow import (
-    SETTABLE_STATUSES,
-    WorkflowError,
-    add_tag,
-    assign,
-    correct_label,
-    label_value,
-    link_incident,
-    remove_tag,
-    set_status,
-    tag_by_name,
-)
 
 bp = Blueprint("conversations", __name__, url_prefix="/conversations")
 MAX_NOTE = 5000
@@ -45,22 +40,38 @@ def _mention(mention_id: int) -> Mention:
 
 def render_page(mention: Mention, draft: Draft | None = None, code: int = 200) -> Any:
     """The conversation page; the composer shows `draft` (a fresh one by default)."""
-    session = get_db()
+    session, policy = get_db(), get_runtime().sla
     thread = load_thread(session, mention)
     users = session.scalars(select(User).where(User.active.is_(True))
                             .order_by(User.display_name)).all()
-    context = composer_context(session, thread, draft or fresh_draft(thread))
-    wanted = request.args.get("canned") if draft is None else None
-    if wanted:  # "Use" without JavaScript: the page comes back with the template filled in
-        context["draft"].text = dict(context["canned"]).get(wanted, "")
+    draft = draft or _draft_from_args(thread)
+    context = composer_context(session, thread, draft)
     return render_template(
         "conversation.html", mention=mention, thread=thread, card=author_card(session, thread),
         notes=notes_for(session, thread), names={u.id: u.display_name for u in users},
-        users=users, incidents=open_incidents(), sla=first_response_state(mention),
-        resolution=sla_state(resolution_due(mention)),
-        labels={f: label_value(mention, f) for f in ("sentiment", "complaint", "urgency")},
-        urgencies=list(URGENCY_RANK), statuses=SETTABLE_STATUSES,
+        users=users, incidents=open_incidents(), sla=first_response_state(policy, mention),
+        resolution=sla_state(policy, resolution_due(policy, mention)),
+        labels={f: label_value(mention, f) for f in LABEL_FIELDS},
+        correctable=CORRECTABLE, statuses=SETTABLE_STATUSES,
         others=others_on(session, thread.root_id, current_user.id), **context), code
+
+
+def _draft_from_args(thread: Any) -> Draft:
+    """A fresh draft; "Use" without JavaScript (?canned=NAME) fills in the template, and
+    "Edit and send" (?edit=ID) starts from a reply the platform refused."""
+    draft = fresh_draft(thread)
+    wanted, edit = request.args.get("canned"), request.args.get("edit", "")
+    if wanted:
+        values = placeholder_values(thread.mention, get_runtime().settings,
+                                    current_user.display_name)
+        draft.text = next((fill(c.body, values) for c in canned_for(get_db(), thread.mention.lang)
+                           if c.name == wanted), "")
+    elif edit.isascii() and edit.isdigit() and len(edit) < 12:
+        row = next((o for o in thread.outbox if o.id == int(edit)
+                    and o.status == OutboxStatus.FAILED and not o.uncertain), None)
+        if row is not None:
+            draft.text, draft.replaces = row.text, row.id
+    return draft
 
 
 @bp.get("/<int:mention_id>")
@@ -94,9 +105,9 @@ def correct(mention_id: int) -> Any:
     """One-click label correction (stored for the classifier to learn from)."""
     mention = _mention(mention_id)
     field, value = request.form.get("field", ""), request.form.get("value", "")
-    settings = get_runtime().settings
+    policy = get_runtime().sla
     return _guarded(mention, lambda: _done(mention, correct_label(
-        get_db(), mention, field, value, current_user.id, settings), f"{field} set to {value}."))
+        get_db(), mention, field, value, current_user.id, policy), f"{field} set to {value}."))
 
 
 @bp.post("/<int:mention_id>/status")
@@ -185,18 +196,28 @@ def incident(mention_id: int) -> Any:
 @bp.post("/<int:mention_id>/refresh")
 @role_required("agent")
 def refresh_from_platform(mention_id: int) -> Any:
-    """Re-fetch the mention; if the author deleted it, purge its text as the platforms require."""
-    from listener.deletions import reader_for_mention, refresh
+    """Re-fetch the mention; if the author deleted it, purge its text as the platforms require.
 
-    mention = _mention(mention_id)
-    session = get_db()
-    reader = reader_for_mention(session, get_runtime(), mention)
+    The platform is asked before the request's write transaction begins (a call can take 30 s,
+    and SQLite's write lock would stall every poller and agent meanwhile): read, fetch, write.
+    """
+    from listener.deletions import apply_refresh, reader_for_mention, still_there
+
+    rt = get_runtime()
+    with rt.sessions() as reading:  # a plain read: no write lock
+        mention = reading.get(Mention, mention_id)
+        if mention is None:
+            abort(404)
+        reader = reader_for_mention(reading, rt, mention)
+        external_id, already_deleted = mention.external_id, mention.deleted
     if reader is None:
         flash("This mention's source is no longer configured; it cannot be re-fetched.", "error")
-        return redirect(url_for("conversations.show", mention_id=mention.id))
-    found = refresh(mention, reader)
-    if found is False:
-        audit(session, current_user.id, "mention.deleted_on_platform", "mention", mention.id)
+        return redirect(url_for("conversations.show", mention_id=mention_id))
+    found = False if already_deleted else still_there(reader, external_id)
+    mention = _mention(mention_id)  # now the write transaction
+    found = apply_refresh(mention, found)
+    if found is False and not already_deleted:
+        audit(get_db(), current_user.id, "mention.deleted_on_platform", "mention", mention.id)
     messages = {True: "Still there on the platform.", None: "The platform did not answer; "
                 "try again later.", False: "Deleted on the platform: its text was purged."}
     return _done(mention, True, messages[found])

@@ -11,11 +11,12 @@ from typing import Any
 from flask import Blueprint, Response, abort, render_template, request
 from markupsafe import Markup
 
-from earful.sla import SlaPolicy
-from web import charts, metrics
+from earful.vocab import SENTIMENTS
+from earful.work import measures as metrics
+from earful.work.measures import DateRange, Table
+from web import charts
 from web.auth import role_required
 from web.db import get_db, get_runtime
-from web.metrics import DateRange, Table
 
 bp = Blueprint("dashboard", __name__)
 DEFAULT_DAYS = 14
@@ -43,7 +44,7 @@ def parse_range(args: Mapping[str, str], calendar_zone: Any) -> tuple[DateRange,
 
 
 def _range_and_calendar() -> tuple[DateRange, Any, str | None]:
-    calendar = SlaPolicy.from_settings(get_runtime().settings).calendar
+    calendar = get_runtime().sla.calendar
     rng, error = parse_range(request.args, calendar.zone)
     return rng, calendar, error
 
@@ -55,7 +56,7 @@ def _charts(tables: dict[str, Table]) -> dict[str, Markup]:
     by_platform = {col: [row[i] for row in volume.rows]
                    for i, col in enumerate(volume.columns) if i}
     by_sentiment = {s: [row[i + 1] for row in sentiment.rows]
-                    for i, s in enumerate(metrics.SENTIMENTS)}
+                    for i, s in enumerate(SENTIMENTS)}
     frt = [row for row in tables["first_response"].rows if row[0] != "all"]
     sla = [row for row in tables["sla"].rows if row[0] != "all"]
     complaints, load = tables["complaints"].rows, tables["workload"].rows

@@ -9,13 +9,17 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from earful.clock import now
-from earful.models import URGENCY_RANK, Incident, Mention, Source, User
+from earful.models import Incident, Mention, Source, User
 from earful.search import MATCH_CAP
+from earful.vocab import SENTIMENTS, URGENCY_RANK, Status
+from earful.work import WorkflowError
+from earful.work.assignment import assign
+from earful.work.sla_clock import sla_state
+from earful.work.status import set_status
+from earful.work.triage import add_tag, link_incident, tag_by_name
 from web.auth import role_required, safe_next
 from web.db import get_db, get_runtime
-from web.inbox_query import SENTIMENTS, STATUS_CHOICES, InboxFilters, decode_cursor, inbox_page
-from web.sla_display import sla_state
-from web.workflow import WorkflowError, add_tag, assign, link_incident, set_status, tag_by_name
+from web.inbox_query import STATUS_CHOICES, InboxFilters, decode_cursor, inbox_page
 
 bp = Blueprint("inbox", __name__)
 BULK_ACTIONS = ("assign", "tag", "resolve", "incident")
@@ -31,10 +35,10 @@ def index() -> Any:
     size = get_runtime().settings.console.page_size
     page = inbox_page(session, filters, current_user.id, decode_cursor(request.args.get("after")),
                       size)
-    at, users = now(), _users()
+    at, users, policy = now(), _users(), get_runtime().sla
     return render_template(
         "inbox.html", page=page, filters=filters,
-        sla={m.id: None if m.first_response_at else sla_state(m.sla_due_at, at)
+        sla={m.id: None if m.first_response_at else sla_state(policy, m.sla_due_at, at)
              for m in page.mentions},
         users=users, names={u.id: u.display_name for u in users},
         sources=session.scalars(select(Source).order_by(Source.name)).all(),
@@ -68,7 +72,7 @@ def bulk() -> Any:
         return redirect(back)
     session = get_db()
     mentions = session.scalars(select(Mention).where(Mention.id.in_(ids),
-                                                     Mention.status != "own")).all()
+                                                     Mention.status != Status.OWN)).all()
     try:
         changed = _apply(action, mentions)
     except WorkflowError as exc:
@@ -83,7 +87,7 @@ def bulk() -> Any:
 def _apply(action: str, mentions: Any) -> int:
     session, me = get_db(), current_user.id
     if action == "resolve":
-        return sum(set_status(session, m, "resolved", me) for m in mentions)
+        return sum(set_status(session, m, Status.RESOLVED, me) for m in mentions)
     if action == "assign":
         target = assignee_from_form(request.form.get("assignee", "me"))
         return sum(assign(session, m, target, me) for m in mentions)

@@ -18,13 +18,13 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, exists, select, true, tuple_
 from sqlalchemy.orm import Session
 
-from earful.models import URGENCY_RANK, Mention, Tag, mention_tags
+from earful.models import Mention, Tag, mention_tags
 from earful.search import MATCH_CAP, newest_matches, text_matches
+from earful.vocab import SENTIMENTS, URGENCY_RANK
 
 WORK_STATUSES = ("new", "open", "waiting", "resolved", "ignored")
 STATUS_CHOICES = {"active": ("new", "open"), "any": WORK_STATUSES,
                   **{status: (status,) for status in WORK_STATUSES}}
-SENTIMENTS = ("negative", "neutral", "positive")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 SortKey = tuple[int, int, datetime | None, datetime, int]

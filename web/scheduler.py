@@ -34,8 +34,11 @@ def job_table(settings: Settings) -> list[JobSpec]:
     jobs = [JobSpec(id=f"poll:{source.name}", func="listener.jobs:poll", args=(source.name,),
                     seconds=source.interval_seconds)
             for source in configured_sources(settings)]
+    jobs.append(JobSpec(id="outbox:dispatch", func="responder.dispatch:dispatch_outbox",
+                        args=(), seconds=settings.responder.dispatch_interval_seconds))
     if settings.console.auto_assign:
-        jobs.append(JobSpec(id="route:auto-assign", func="web.routing:run_auto_assign", args=(),
+        jobs.append(JobSpec(id="route:auto-assign",
+                            func="earful.work.assignment:run_auto_assign", args=(),
                             seconds=AUTO_ASSIGN_SECONDS))
     return jobs
 

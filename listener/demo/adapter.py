@@ -34,6 +34,11 @@ class DemoAdapter:
     def from_settings(cls, source: SourceSettings, settings: Settings) -> DemoAdapter:
         return cls(speed=settings.demo.speed)
 
+    @classmethod
+    def from_account(cls, account: AccountSettings, settings: Settings) -> DemoAdapter:
+        """The demo's built-in brand account (it posts nowhere real)."""
+        return cls(speed=settings.demo.speed)
+
     def fetch_mentions(self, source: SourceSettings, cursor: Any) -> FetchResult:
         """Every beat due by now, with a cursor just past the last one returned."""
         moment = now()
@@ -68,9 +73,11 @@ class DemoAdapter:
                                  created_at=now())
         return None
 
-    def post(self, account: AccountSettings, text: str, reply_to: str | None = None) -> PostRef:
-        """Pretend to publish: the demo has no network to post to."""
-        external_id = f"reply-{next(self._ids)}"
+    def post(self, account: AccountSettings, text: str, reply_to: str | None = None, *,
+             idempotency_key: str | None = None) -> PostRef:
+        """Pretend to publish: the demo has no network to post to. The id comes from the outbox
+        row's key, so a second attempt of one reply "posts" the same post, as exactly-once asks."""
+        external_id = f"reply-{idempotency_key or next(self._ids)}"
         self._posted[external_id] = MentionRecord(
             platform=PLATFORM, external_id=external_id, text=text, created_at=now(),
             author=AuthorRecord(external_id=f"x:{BRAND_HANDLE}", handle=BRAND_HANDLE),

@@ -10,9 +10,9 @@ from earful.clock import now
 from earful.db import writing
 from earful.models import DemoState
 from earful.runtime import Runtime
-from earful.sla import SlaPolicy
 from listener.demo.adapter import beat_record
 from listener.demo.backfill import backfill
+from listener.demo.canned import seed_canned_responses
 from listener.demo.scenario import SCENARIO
 from listener.ingest import ingest
 
@@ -23,8 +23,9 @@ def prepare_demo(rt: Runtime) -> int:
         state = session.scalar(select(DemoState))
         if state is not None and state.backfilled:
             return 0
-        result = backfill(session, rt.model, SlaPolicy.from_settings(rt.settings),
+        result = backfill(session, rt.model, rt.sla,
                           rt.settings.demo.backfill_days)
+        seed_canned_responses(session)
         if state is None:
             session.add(DemoState(started_at=now(), backfilled=True))
         else:
@@ -39,4 +40,4 @@ def play_instantly(rt: Runtime) -> int:
                for i, beat in enumerate(SCENARIO)]
     with writing(rt.sessions) as session:
         return ingest(session, records, model=rt.model,
-                      sla=SlaPolicy.from_settings(rt.settings)).stored
+                      sla=rt.sla).stored

@@ -12,9 +12,14 @@ from listener.platforms.base import (
     Adapter,
     AuthError,
     FetchResult,
+    NotAllowed,
     PlatformError,
     PostRef,
+    Publisher,
     RateLimited,
+    TargetGone,
+    TextRefused,
+    Transient,
 )
 
 _REGISTRY: dict[str, str] = {
@@ -39,5 +44,6 @@ def get_adapter_class(platform: str) -> Any:
     return getattr(importlib.import_module(module_name), class_name)
 
 
-__all__ = ["Adapter", "AuthError", "FetchResult", "PlatformError", "PostRef", "RateLimited",
+__all__ = ["Adapter", "AuthError", "FetchResult", "NotAllowed", "PlatformError", "PostRef",
+           "Publisher", "RateLimited", "TargetGone", "TextRefused", "Transient",
            "get_adapter_class", "register"]

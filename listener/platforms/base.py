@@ -7,6 +7,8 @@ return the project's own dataclasses, never library objects, and turn library er
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -36,6 +38,64 @@ class RateLimited(PlatformError):
     def __init__(self, reset_at: datetime, message: str = "rate limited") -> None:
         super().__init__(f"{message} until {reset_at.isoformat()}", retryable=True)
         self.reset_at = reset_at
+
+
+# The shared vocabulary of what went wrong with a post or a lookup. The responder decides from
+# the type (never from a message): a definite refusal fails the reply, a transient error is
+# retried only after asking the platform whether the post went out after all.
+
+class TargetGone(PlatformError):
+    """The post replied to (or looked up) does not exist: deleted, removed, or never visible."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, retryable=False)
+
+
+class TextRefused(PlatformError):
+    """The platform refused the text itself: `reason` is "too_long", "duplicate" or "invalid"."""
+
+    def __init__(self, message: str, reason: str = "invalid") -> None:
+        super().__init__(message, retryable=False)
+        self.reason = reason
+
+
+class NotAllowed(PlatformError):
+    """The account may not do this (blocked, locked thread, missing permission, suspended)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, retryable=False)
+
+
+class Transient(PlatformError):
+    """A 5xx, a timeout or a dropped connection. After a write it is uncertain whether the
+    platform accepted it, so the sender asks `find_own_post` before trying again."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, retryable=True)
+
+
+def read_credentials(names: Mapping[str, str], who: str, *, required: Iterable[str] = (),
+                     hint: str = "") -> dict[str, str]:
+    """Credential name -> value, read from the environment variables that settings name.
+
+    One rule for every platform: each entry of `credentials` names an environment variable that
+    must be set (an entry naming an unset variable is a configuration mistake, never skipped),
+    and every name in `required` must be there.
+    """
+    required = list(required)
+    missing = [name for name in required if name not in names]
+    if not names or missing:
+        wanted = hint or ", ".join(missing or required) or "none named"
+        raise AuthError(f"{who}: no credentials configured ({wanted}): set credentials.<name> "
+                        "to the name of an environment variable holding the secret")
+    values = {}
+    for name, variable in names.items():
+        value = os.environ.get(variable) if variable else None
+        if not value:
+            raise AuthError(f"{who}: credential {name}: environment variable "
+                            f"{variable or '(none named)'} is not set")
+        values[name] = value
+    return values
 
 
 @dataclass(frozen=True)
@@ -87,7 +147,15 @@ class Reader(Protocol):
 
 
 class Publisher(Protocol):
-    def post(self, account: AccountSettings, text: str, reply_to: str | None = None) -> PostRef:
+    def post(self, account: AccountSettings, text: str, reply_to: str | None = None, *,
+             idempotency_key: str | None = None) -> PostRef:
+        """Publish `text` (a reply to `reply_to` when given).
+
+        Raises `TextRefused(reason="too_long")` before any request when the platform would
+        count the text over its limit, `TargetGone` when `reply_to` no longer exists, and
+        otherwise only the errors above. `idempotency_key` is sent where the platform honours one
+        (Mastodon) and ignored elsewhere.
+        """
         ...
 
     def find_own_post(self, account: AccountSettings, reply_to: str | None,

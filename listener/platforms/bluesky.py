@@ -15,7 +15,6 @@ URIs) and the next poll walks again from the top. The first poll takes the newes
 from __future__ import annotations
 
 import logging
-import os
 import re
 import threading
 from collections.abc import Callable, Mapping
@@ -40,7 +39,19 @@ from atproto_core.exceptions import AtProtocolError
 
 from earful.clock import now
 from earful.settings import AccountSettings, Settings, SourceSettings
-from listener.platforms.base import AuthError, FetchResult, PlatformError, PostRef, RateLimited
+from listener.platforms import lengths
+from listener.platforms.base import (
+    AuthError,
+    FetchResult,
+    NotAllowed,
+    PlatformError,
+    PostRef,
+    RateLimited,
+    TargetGone,
+    TextRefused,
+    Transient,
+    read_credentials,
+)
 from listener.records import AuthorRecord, MentionRecord
 
 log = logging.getLogger(__name__)
@@ -57,13 +68,6 @@ POST_COLLECTION = "app.bsky.feed.post"
 
 _clients: dict[tuple[str, str], Client] = {}
 _clients_lock = threading.Lock()
-
-
-class NotFound(PlatformError):
-    """The post does not exist (deleted, or never there)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message, retryable=False)
 
 
 class BlueskyAdapter:
@@ -97,11 +101,13 @@ class BlueskyAdapter:
     def _cached(cls, base_url: str, credentials: Mapping[str, str], handle: str,
                 what: str) -> BlueskyAdapter:
         service = (base_url or DEFAULT_SERVICE).rstrip("/")
-        identifier = _secret(credentials, "identifier") or handle
-        password = _secret(credentials, "app_password")
-        if not identifier or not password:
-            raise AuthError(f"{what}: set credentials.app_password to the name of an environment "
-                            "variable holding an app password (and account to the handle)")
+        secrets = read_credentials(credentials, f"Bluesky {what}", required=["app_password"],
+                                   hint="app_password, and identifier unless account is the "
+                                        "handle")
+        identifier, password = secrets.get("identifier") or handle, secrets["app_password"]
+        if not identifier:
+            raise AuthError(f"Bluesky {what}: no identifier: set the account handle or "
+                            "credentials.identifier")
         key = (service, identifier)
         with _clients_lock:
             client = _clients.get(key)
@@ -195,7 +201,7 @@ class BlueskyAdapter:
         """Re-fetch a post by its at:// URI; None when it was deleted."""
         try:
             view = self._fetch_post(external_id)
-        except NotFound:
+        except TargetGone:
             return None
         if view is None:
             return None
@@ -212,21 +218,31 @@ class BlueskyAdapter:
 
     # ----------------------------------------------------------------- posting
 
-    def post(self, account: AccountSettings, text: str, reply_to: str | None = None) -> PostRef:
+    def post(self, account: AccountSettings, text: str, reply_to: str | None = None, *,
+             idempotency_key: str | None = None) -> PostRef:
         """Publish a post; a reply when `reply_to` is the at:// URI of the post answered."""
+        # createRecord takes no idempotency key: `idempotency_key` is ignored and exactly-once
+        # rests on `find_own_post` (the account's own repository answers at once).
+        refused = lengths.too_long(PLATFORM, text)
+        if refused:
+            raise TextRefused(f"Bluesky: {refused}", reason="too_long")
         did = self._session_did()
         reply = self._reply_ref(reply_to) if reply_to else None
         created = self._guard(self.client.send_post, text, profile_identify=did, reply_to=reply,
-                              facets=facet_detection.detect_facets(text) or None)
+                              facets=facet_detection.detect_facets(text) or None, writing=True)
         return PostRef(PLATFORM, created.uri, post_url(created.uri, account.handle or did))
 
     def _reply_ref(self, reply_to: str) -> models.AppBskyFeedPost.ReplyRef:
-        """Strong refs to the parent and to its thread's root, which a reply must carry."""
+        """Strong refs (uri + cid) to the parent and to its thread's root, which a reply must
+        carry: the root is the parent's own root when the parent is itself a reply."""
         parent = self._fetch_post(reply_to)
-        if parent is None:
-            raise PlatformError(f"cannot reply: {reply_to} was deleted", retryable=False)
+        if parent is None or not parent.get("cid"):
+            # The PDS would accept a reply to nothing; it would hang in no thread.
+            raise TargetGone(f"Bluesky: cannot reply: {reply_to} is gone")
         parent_ref = models.ComAtprotoRepoStrongRef.Main(uri=parent["uri"], cid=parent["cid"])
-        root = ((parent.get("record") or {}).get("reply") or {}).get("root") or {}
+        record = parent.get("record") if isinstance(parent.get("record"), dict) else {}
+        reply = record.get("reply") if isinstance(record.get("reply"), dict) else {}
+        root = reply.get("root") if isinstance(reply.get("root"), dict) else {}
         root_ref = (models.ComAtprotoRepoStrongRef.Main(uri=root["uri"], cid=root["cid"])
                     if root.get("uri") and root.get("cid") else parent_ref)
         return models.AppBskyFeedPost.ReplyRef(parent=parent_ref, root=root_ref)
@@ -269,27 +285,49 @@ class BlueskyAdapter:
             raise PlatformError(f"Bluesky: {nsid} answered something other than a JSON object")
         return response.content
 
-    def _guard(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    def _guard(self, function: Callable[..., Any], *args: Any, writing: bool = False,
+               **kwargs: Any) -> Any:
         """Call the SDK, turning its errors into the project's own."""
         try:
             return function(*args, **kwargs)
         except RateLimitExceededError as exc:
             raise RateLimited(_reset_at(exc), "Bluesky rate limit") from exc
-        except (UnauthorizedError, LoginRequiredError) as exc:
+        except UnauthorizedError as exc:
+            status = exc.response.status_code if exc.response is not None else None
+            if writing and status == 403 and _xrpc_error(exc) not in AUTH_ERRORS:
+                raise NotAllowed(f"Bluesky refused the post: {exc}") from exc
+            raise self._auth_failed(f"Bluesky refused the session: {exc}") from exc
+        except LoginRequiredError as exc:
             raise self._auth_failed(f"Bluesky refused the session: {exc}") from exc
         except BadRequestError as exc:
-            error = _xrpc_error(exc)
-            if error in AUTH_ERRORS:
-                raise self._auth_failed(f"Bluesky refused the session: {exc}") from exc
-            if error == "NotFound":
-                raise NotFound(f"Bluesky: {exc}") from exc
-            raise PlatformError(f"Bluesky rejected the request: {exc}", retryable=False) from exc
-        except (NetworkError, RequestException) as exc:
-            raise PlatformError(f"Bluesky unavailable: {exc}") from exc
+            raise self._bad_request(exc, writing) from exc
+        except NetworkError as exc:  # transport failures, timeouts, 409/413/502
+            raise Transient(f"Bluesky unavailable: {exc}") from exc
+        except RequestException as exc:
+            status = exc.response.status_code if exc.response is not None else None
+            if status is None or status >= 500:
+                raise Transient(f"Bluesky unavailable: {exc}") from exc
+            raise PlatformError(f"Bluesky refused the request: {exc}", retryable=False) from exc
+        except httpx.HTTPError as exc:  # e.g. the server closed without answering
+            raise Transient(f"Bluesky unavailable: {exc!r}") from exc
         except (ModelError, ValueError) as exc:  # a body the SDK could not parse
-            raise PlatformError(f"Bluesky sent a malformed answer: {exc}") from exc
+            raise Transient(f"Bluesky sent a malformed answer: {exc}") from exc
         except AtProtocolError as exc:
-            raise PlatformError(f"Bluesky error: {exc!r}") from exc
+            raise Transient(f"Bluesky error: {exc!r}") from exc
+
+    def _bad_request(self, exc: BadRequestError, writing: bool) -> PlatformError:
+        error = _xrpc_error(exc)
+        if error in AUTH_ERRORS:
+            return self._auth_failed(f"Bluesky refused the session: {exc}")
+        if error in ("NotFound", "RecordNotFound"):
+            return TargetGone(f"Bluesky: {exc}")
+        if writing and error == "InvalidRecord":
+            # "Record/text must not be longer than 300 graphemes"
+            words = str(exc).lower()
+            too_long = "longer than" in words or "too long" in words
+            return TextRefused(f"Bluesky refused the text: {exc}",
+                               reason="too_long" if too_long else "invalid")
+        return PlatformError(f"Bluesky rejected the request: {exc}", retryable=False)
 
     def _auth_failed(self, message: str) -> AuthError:
         self._did = None  # log in again next time (the session expired or was revoked)
@@ -439,14 +477,9 @@ def _reset_at(exc: RateLimitExceededError) -> datetime:
     return min(max(reset, moment + timedelta(seconds=1)), moment + timedelta(days=1))
 
 
-def _xrpc_error(exc: BadRequestError) -> str:
+def _xrpc_error(exc: BadRequestError | UnauthorizedError) -> str:
     content = exc.response.content if exc.response is not None else None
     return content.error if isinstance(content, XrpcError) else ""
-
-
-def _secret(credentials: Mapping[str, str], name: str) -> str:
-    variable = credentials.get(name, "")
-    return os.environ.get(variable, "") if variable else ""
 
 
 def _time(value: Any) -> datetime | None:

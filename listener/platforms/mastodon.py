@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -36,7 +35,19 @@ from mastodon.errors import (
 from earful.clock import now
 from earful.settings import AccountSettings, Settings, SourceSettings
 from listener.html_text import html_to_text
-from listener.platforms.base import AuthError, FetchResult, PlatformError, PostRef, RateLimited
+from listener.platforms import lengths
+from listener.platforms.base import (
+    AuthError,
+    FetchResult,
+    NotAllowed,
+    PlatformError,
+    PostRef,
+    RateLimited,
+    TargetGone,
+    TextRefused,
+    Transient,
+    read_credentials,
+)
 from listener.records import AuthorRecord, MentionRecord
 
 log = logging.getLogger(__name__)
@@ -45,13 +56,6 @@ PAGE_LIMIT = 40  # the most Mastodon returns per page of statuses
 MAX_PAGES = 50  # per stream and poll: bounds one poll; the rest waits for the next one
 DEFAULT_RATE_WINDOW = timedelta(minutes=5)  # Mastodon's limits reset every five minutes
 Page = list[Mapping[str, Any]]
-
-
-class NotFound(PlatformError):
-    """The status (or endpoint) does not exist: deleted, or never visible to this account."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message, retryable=False)
 
 
 def id_key(value: Any) -> tuple[int, str]:
@@ -191,7 +195,7 @@ class MastodonAdapter:
         """Re-fetch a status; None when it was deleted (404/410)."""
         try:
             status = self._guard(self.client.status, external_id)
-        except NotFound:
+        except TargetGone:
             return None
         try:
             return status_record(status, self._guard(self.own_account_id))
@@ -201,22 +205,34 @@ class MastodonAdapter:
 
     # ----------------------------------------------------------------- posting
 
-    def post(self, account: AccountSettings, text: str, reply_to: str | None = None) -> PostRef:
+    def post(self, account: AccountSettings, text: str, reply_to: str | None = None, *,
+             idempotency_key: str | None = None) -> PostRef:
         """Publish a status (a reply when `reply_to` is a status id)."""
+        refused = lengths.too_long(PLATFORM, text)
+        if refused:
+            raise TextRefused(f"Mastodon: {refused}", reason="too_long")
         # Mastodon keeps idempotency keys for an hour: a retried request cannot post twice.
-        key = hashlib.sha256(f"{account.handle}\n{reply_to}\n{text}".encode()).hexdigest()
+        # Without the sender's key, one derived from what is posted does the same.
+        key = idempotency_key or hashlib.sha256(
+            f"{account.handle}\n{reply_to}\n{text}".encode()).hexdigest()
         status = self._guard(self.client.status_post, text, in_reply_to_id=reply_to,
-                             idempotency_key=key)
+                             idempotency_key=key, writing=True)
+        if not isinstance(status, dict) or _get(status, "id") is None:
+            raise Transient(f"Mastodon: unexpected answer to a new status: {status!r:.200}")
         return PostRef(PLATFORM, str(status["id"]), str(_get(status, "url") or ""))
 
     def find_own_post(self, account: AccountSettings, reply_to: str | None,
                       text: str) -> PostRef | None:
         """Our status with this text (replying to `reply_to`), if one was already published."""
         own_id = self._guard(self.own_account_id)
+        candidates: Page = []
         if reply_to:
-            context = self._guard(self.client.status_context, reply_to)
-            candidates = _items(_get(context, "descendants"))
-        else:
+            try:
+                context = self._guard(self.client.status_context, reply_to)
+                candidates = _items(_get(context, "descendants"))
+            except TargetGone:
+                pass  # deleted since: our reply may still be there, among our own statuses
+        if not reply_to or not candidates:
             candidates = _items(self._guard(self.client.account_statuses, own_id,
                                             exclude_reblogs=True, limit=PAGE_LIMIT))
         wanted = _comparable(text)
@@ -244,7 +260,8 @@ class MastodonAdapter:
         self.requests += 1
         return self._guard(function, *args, **kwargs)
 
-    def _guard(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    def _guard(self, function: Callable[..., Any], *args: Any, writing: bool = False,
+               **kwargs: Any) -> Any:
         """Call Mastodon.py, turning its errors into the project's own."""
         try:
             return function(*args, **kwargs)
@@ -253,20 +270,15 @@ class MastodonAdapter:
         except MastodonUnauthorizedError as exc:
             raise AuthError(f"Mastodon refused the access token: {_describe(exc)}") from exc
         except (MastodonServerError, MastodonNetworkError) as exc:
-            raise PlatformError(f"Mastodon unavailable: {_describe(exc)}") from exc
+            raise Transient(f"Mastodon unavailable: {_describe(exc)}") from exc
         except MastodonNotFoundError as exc:
-            raise NotFound(f"Mastodon: not found: {_describe(exc)}") from exc
+            # Replying to a deleted or invisible status is a 404 too ("The status you are
+            # trying to reply to does not appear to exist").
+            raise TargetGone(f"Mastodon: not found: {_describe(exc)}") from exc
         except MastodonAPIError as exc:
-            code = _status(exc)
-            if code == 410:
-                raise NotFound(f"Mastodon: gone: {_describe(exc)}") from exc
-            if code == 403:
-                raise AuthError(f"Mastodon refused the request: {_describe(exc)}") from exc
-            # Other 4xx mean the request itself is wrong: retrying it unchanged will not help.
-            raise PlatformError(f"Mastodon error: {_describe(exc)}",
-                                retryable=code in (408, 409, 425)) from exc
+            raise _api_error(exc, writing) from exc
         except MastodonError as exc:
-            raise PlatformError(f"Mastodon error: {_describe(exc)}") from exc
+            raise Transient(f"Mastodon error: {_describe(exc)}") from exc
 
     def _reset_at(self) -> datetime:
         """When the rate limit resets: X-RateLimit-Reset of the last answer, within reason."""
@@ -289,11 +301,8 @@ def build_client(base_url: str, credentials: Mapping[str, str], what: str) -> Ma
     if not base_url:
         raise PlatformError(f"{what}: Mastodon needs base_url (the instance, e.g. "
                             "https://mastodon.social): there is no single default", retryable=False)
-    variable = credentials.get("access_token", "")
-    token = os.environ.get(variable, "") if variable else ""
-    if not token:
-        raise AuthError(f"{what}: set credentials.access_token to the name of an environment "
-                        f"variable holding the token ({variable or 'not set'} is empty)")
+    token = read_credentials(credentials, f"Mastodon {what}", required=["access_token"])[
+        "access_token"]
     return Mastodon(access_token=token, api_base_url=base_url.rstrip("/"),
                     ratelimit_method="throw", request_timeout=30)
 
@@ -346,6 +355,27 @@ def _items(value: Any) -> Page:
 
 def _comparable(text: str) -> str:
     return " ".join(text.split())
+
+
+def _api_error(exc: MastodonAPIError, writing: bool) -> PlatformError:
+    """A 4xx (or an unreadable answer) from Mastodon as the project's error type."""
+    code, message = _status(exc), f"Mastodon error: {_describe(exc)}"
+    words = message.lower()
+    if code is None:  # no HTTP error: a 2xx whose body was not JSON (a proxy's page)
+        return Transient(message)
+    if code == 410:
+        return TargetGone(message)
+    if code == 403:
+        if writing and "authorized scopes" not in words:
+            return NotAllowed(message)  # suspended, blocked, a reply not allowed
+        return AuthError(f"Mastodon refused the request: {_describe(exc)}")
+    if code == 422 and writing:  # "Validation failed: Text character limit of 500 exceeded"
+        too_long = "character limit" in words or "too long" in words
+        return TextRefused(message, reason="too_long" if too_long else "invalid")
+    if code in (408, 409, 425):
+        return Transient(message)
+    # Other 4xx mean the request itself is wrong: retrying it unchanged will not help.
+    return PlatformError(message, retryable=False)
 
 
 def _status(exc: MastodonError) -> int | None:

@@ -16,12 +16,12 @@ users to identities elsewhere.
 from __future__ import annotations
 
 import logging
-import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import praw
 import prawcore
@@ -30,14 +30,20 @@ from requests import Response
 
 from earful.clock import now
 from earful.settings import AccountSettings, Settings, SourceSettings
+from listener.platforms import lengths
 from listener.platforms.base import (
     AuthError,
     FetchResult,
+    NotAllowed,
     PlatformError,
     PollProgress,
     PostRef,
     RateLimited,
     StopStreams,
+    TargetGone,
+    TextRefused,
+    Transient,
+    read_credentials,
 )
 from listener.records import AuthorRecord, InvalidRecord, MentionRecord, clean_text
 
@@ -57,6 +63,17 @@ RAW_FIELDS = ("subreddit", "score", "num_comments", "link_title", "over_18", "ty
               "is_self", "stickied", "distinguished")
 _THREAD = re.compile(r"/comments/([0-9a-z]+)/")
 USER_AGENT = "python:earful:0.1 (by /u/{handle})"  # the form Reddit's API rules ask for
+CREDENTIALS_HINT = "client_id, client_secret, ..."
+WRITE_PATHS = ("/api/comment", "/api/submit")  # never re-sent by prawcore (see _Requestor)
+# Reddit's refusals of a comment or submission (the error codes in its JSON answer).
+GONE_ERRORS = {"DELETED_COMMENT", "DELETED_LINK", "DELETED_THING", "INVALID_THING_ID",
+               "NO_THING_ID", "NOT_FOUND"}
+NOT_ALLOWED_ERRORS = {"THREAD_LOCKED", "TOO_OLD", "SUBREDDIT_NOTALLOWED", "USER_BLOCKED",
+                      "SUBREDDIT_NOTALLOWED_BANNED", "BANNED_FROM_SUBREDDIT", "COMMENTS_LOCKED",
+                      "NOT_WHITELISTED_BY_USER_MESSAGE"}
+TEXT_ERRORS = {"TOO_LONG": "too_long", "NO_TEXT": "invalid", "BAD_STRING": "invalid",
+               "NO_SELFS": "invalid", "NO_TEXT_POSTS": "invalid"}
+_MINUTES = re.compile(r"(\d+)\s*(minute|second)")
 
 
 @dataclass
@@ -76,17 +93,43 @@ class RateLimitHeaders:
             pass
 
 
+class UncertainWrite(Exception):
+    """A comment or submission got no answer (5xx, dropped connection, timeout): Reddit may
+    have created it. Raised instead of letting prawcore re-send it."""
+
+
 class _Requestor(prawcore.Requestor):
-    """prawcore's requestor, noting rate-limit headers for the adapter."""
+    """prawcore's requestor, noting rate-limit headers for the adapter.
+
+    prawcore re-sends a request after a connection error or a 5xx, POSTs included; for a
+    comment that answer can come after Reddit created it, and the re-send posts it twice. A write
+    therefore fails at once with `UncertainWrite` (not one of the errors prawcore retries), and
+    the responder asks `find_own_post` before trying again.
+    """
 
     def __init__(self, *args: Any, limits: RateLimitHeaders, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.limits = limits
 
     def request(self, *args: Any, timeout: float | None = None, **kwargs: Any) -> Response:
-        response = super().request(*args, timeout=timeout, **kwargs)
+        write = _is_write(*args[:2])
+        try:
+            response = super().request(*args, timeout=timeout, **kwargs)
+        except prawcore.RequestException as exc:
+            if write and isinstance(exc.original_exception, prawcore.Session.RETRY_EXCEPTIONS):
+                raise prawcore.RequestException(UncertainWrite(str(exc.original_exception)),
+                                                args, kwargs) from exc
+            raise
         self.limits.update(response)
+        if write and response.status_code in prawcore.Session.RETRY_STATUSES:
+            raise prawcore.RequestException(
+                UncertainWrite(f"{response.status_code} {response.reason}"), args, kwargs)
         return response
+
+
+def _is_write(method: Any = "", url: Any = "") -> bool:
+    path = urlsplit(str(url)).path.rstrip("/")
+    return str(method).upper() == "POST" and path.endswith(WRITE_PATHS)
 
 
 def make_reddit(credentials: Mapping[str, str], base_url: str = "", user_agent: str = ""
@@ -104,19 +147,6 @@ def make_reddit(credentials: Mapping[str, str], base_url: str = "", user_agent: 
         requestor_class=_Requestor, requestor_kwargs={"limits": limits},
         **urls, **options)
     return reddit, limits
-
-
-def read_credentials(names: Mapping[str, str]) -> dict[str, str]:
-    """Credential name -> value, read from the environment variables that settings name."""
-    if not names:
-        raise AuthError("reddit: no credentials configured (client_id, client_secret, ...)")
-    values = {}
-    for name, variable in names.items():
-        value = os.environ.get(variable)
-        if not value:
-            raise AuthError(f"credential {name}: environment variable {variable} is not set")
-        values[name] = value
-    return values
 
 
 def _build(credentials: Mapping[str, str], base_url: str, handle: str
@@ -151,15 +181,17 @@ class RedditAdapter:
     @classmethod
     def from_settings(cls, source: SourceSettings, settings: Settings) -> RedditAdapter:
         """The adapter for a [[sources]] entry."""
-        reddit, limits = _build(read_credentials(source.credentials), source.base_url,
-                                source.account)
+        reddit, limits = _build(
+            read_credentials(source.credentials, PLATFORM, hint=CREDENTIALS_HINT),
+            source.base_url, source.account)
         return cls(reddit, limits=limits, own_handles=_own_handles(settings, source.account))
 
     @classmethod
     def from_account(cls, account: AccountSettings, settings: Settings) -> RedditAdapter:
         """The adapter for posting as an [[accounts]] entry."""
-        reddit, limits = _build(read_credentials(account.credentials), account.base_url,
-                                account.handle)
+        reddit, limits = _build(
+            read_credentials(account.credentials, PLATFORM, hint=CREDENTIALS_HINT),
+            account.base_url, account.handle)
         return cls(reddit, limits=limits, own_handles=_own_handles(settings, account.handle))
 
     # -- reading ---------------------------------------------------------------------------
@@ -291,29 +323,48 @@ class RedditAdapter:
 
     # -- posting ---------------------------------------------------------------------------
 
-    def post(self, account: AccountSettings, text: str, reply_to: str | None = None) -> PostRef:
-        """Reply to `reply_to` (a fullname), or post to the account's own profile."""
+    def post(self, account: AccountSettings, text: str, reply_to: str | None = None, *,
+             idempotency_key: str | None = None) -> PostRef:
+        """Reply to `reply_to` (a t3_ post or t1_ comment fullname, as `fetch_mentions` stores
+        them), or post to the account's own profile."""
+        # Reddit has no idempotency key: `idempotency_key` is ignored and exactly-once rests on
+        # `find_own_post` (and on never letting prawcore re-send a write, see _Requestor).
+        refused = lengths.too_long(PLATFORM, text)
+        if refused:
+            raise TextRefused(f"reddit: {refused}", reason="too_long")
         if reply_to:
-            data = {"thing_id": reply_to, "text": text, "api_type": "json"}
-            path = "api/comment"
-        else:
-            title, body = _split_post(text)
-            data = {"sr": f"u_{_username(account.handle)}", "kind": "self", "title": title,
-                    "text": body, "api_type": "json", "resubmit": "true"}
-            path = "api/submit"
-        answer = self._call(lambda: self.reddit.request(method="POST", path=path, data=data),
-                            PollProgress())
+            return self._reply(reply_to, text)
+        title, body = _split_post(text)
+        data = {"sr": f"u_{_username(account.handle)}", "kind": "self", "title": title,
+                "text": body, "api_type": "json", "resubmit": "true"}
+        answer = self._call(lambda: self.reddit.request(method="POST", path="api/submit",
+                                                        data=data), PollProgress())
         result = answer.get("json") if isinstance(answer, dict) else None
-        errors = result.get("errors") if isinstance(result, dict) else None
-        if errors or not isinstance(result, dict):
-            raise PlatformError(f"reddit refused the post: {errors or answer!r:.300}",
-                                retryable=False)
+        if not isinstance(result, dict):
+            raise Transient(f"reddit: unexpected answer to a new post: {answer!r:.300}")
+        errors = result.get("errors")
+        if errors:
+            raise _refusal([(str(e[0]), str(e[1:])) for e in errors if isinstance(e, list)
+                            and e], f"reddit refused the post: {errors!r:.300}")
         made = result.get("data") or {}
-        thing = (made.get("things") or [{}])[0].get("data", {}) if reply_to else made
-        name = thing.get("name") or ""
-        link = thing.get("permalink") or ""
-        return PostRef(PLATFORM, name, f"{SITE}{link}" if link.startswith("/")
-                       else str(thing.get("url") or ""))
+        link = str(made.get("permalink") or "")
+        return PostRef(PLATFORM, str(made.get("name") or ""),
+                       f"{SITE}{link}" if link.startswith("/") else str(made.get("url") or ""))
+
+    def _reply(self, reply_to: str, text: str) -> PostRef:
+        kind, _, id36 = reply_to.rpartition("_")
+        if kind not in ("t1", "t3", "") or not id36.isalnum():
+            raise TargetGone(f"reddit: cannot reply to {reply_to!r}: not a post or comment")
+        parent = self.reddit.comment(id=id36) if kind == "t1" else \
+            self.reddit.submission(id=id36)
+        comment = self._call(lambda: parent.reply(text), PollProgress())
+        if comment is None:
+            raise Transient(f"reddit: no comment in the answer to a reply to {reply_to}")
+        # Read what the answer carried; a missing attribute would make praw fetch it.
+        data = vars(comment)
+        link = str(data.get("permalink") or "")
+        return PostRef(PLATFORM, f"t1_{data.get('id', '')}",
+                       f"{SITE}{link}" if link.startswith("/") else "")
 
     def find_own_post(self, account: AccountSettings, reply_to: str | None,
                       text: str) -> PostRef | None:
@@ -346,21 +397,29 @@ class RedditAdapter:
             return func()
         except prawcore.TooManyRequests as exc:
             raise RateLimited(_reset_at(exc.response)) from exc
-        except (prawcore.OAuthException, prawcore.InvalidToken, prawcore.Forbidden,
+        except prawcore.Forbidden as exc:
+            if _is_write(exc.response.request.method, exc.response.request.url):
+                # The token works (it was accepted elsewhere); this action is refused:
+                # banned from the subreddit, a private or quarantined community.
+                raise NotAllowed(f"reddit: not allowed ({exc})") from exc
+            raise AuthError(f"reddit: credentials refused ({exc})") from exc
+        except (prawcore.OAuthException, prawcore.InvalidToken,
                 prawcore.InsufficientScope) as exc:
             raise AuthError(f"reddit: credentials refused ({exc})") from exc
+        except prawcore.BadJSON as exc:  # a 2xx that is not JSON (a proxy's page)
+            raise Transient(f"reddit: unreadable answer: {exc}") from exc
         except prawcore.ResponseException as exc:
             status = exc.response.status_code
             if status in (401, 403):  # refused at the token endpoint
                 raise AuthError(f"reddit: credentials refused ({exc})") from exc
-            raise PlatformError(f"reddit: {exc}", retryable=status >= 500) from exc
-        except prawcore.RequestException as exc:
-            raise PlatformError(f"reddit: network error: {exc}") from exc
-        except RedditAPIException as exc:
-            if any(item.error_type == "RATELIMIT" for item in exc.items):
-                raise RateLimited(now() + timedelta(minutes=10), "reddit: posting too often") \
-                    from exc
+            if status >= 500:
+                raise Transient(f"reddit: {exc}") from exc
             raise PlatformError(f"reddit: {exc}", retryable=False) from exc
+        except prawcore.RequestException as exc:
+            raise Transient(f"reddit: network error: {exc.original_exception}") from exc
+        except RedditAPIException as exc:
+            raise _refusal([(item.error_type, f"{item.message} {item.field}")
+                            for item in exc.items], f"reddit: {exc}") from exc
         except (PRAWException, prawcore.PrawcoreException) as exc:
             raise PlatformError(f"reddit: {exc}", retryable=False) from exc
 
@@ -430,6 +489,33 @@ def _reset_at(response: Response | None) -> datetime:
         except (KeyError, TypeError, ValueError):
             continue
     return now() + timedelta(minutes=10)  # Reddit's rate-limit window
+
+
+def _refusal(errors: list[tuple[str, str]], message: str) -> PlatformError:
+    """Reddit's JSON error codes (e.g. DELETED_COMMENT) as the project's error types."""
+    codes = {code for code, _ in errors}
+    if "RATELIMIT" in codes:
+        detail = " ".join(text for code, text in errors if code == "RATELIMIT")
+        return RateLimited(_ratelimit_until(detail), "reddit: posting too often")
+    if codes & GONE_ERRORS:
+        return TargetGone(message)
+    if codes & NOT_ALLOWED_ERRORS:
+        return NotAllowed(message)
+    if "USER_REQUIRED" in codes:
+        return AuthError(message)
+    for code in codes:
+        if code in TEXT_ERRORS:
+            return TextRefused(message, reason=TEXT_ERRORS[code])
+    return PlatformError(message, retryable=False)
+
+
+def _ratelimit_until(detail: str) -> datetime:
+    """"you are doing that too much. try again in 5 minutes." -> when to try again."""
+    match = _MINUTES.search(detail)
+    if not match:
+        return now() + timedelta(minutes=10)
+    amount = int(match.group(1)) * (60 if match.group(2) == "minute" else 1)
+    return now() + timedelta(seconds=max(1, amount))
 
 
 def _split_post(text: str) -> tuple[str, str]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import html
 import logging
-import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
@@ -26,14 +25,20 @@ from requests.adapters import HTTPAdapter
 
 from earful.clock import now
 from earful.settings import AccountSettings, Settings, SourceSettings
+from listener.platforms import lengths
 from listener.platforms.base import (
     AuthError,
     FetchResult,
+    NotAllowed,
     PlatformError,
     PollProgress,
     PostRef,
     RateLimited,
     StopStreams,
+    TargetGone,
+    TextRefused,
+    Transient,
+    read_credentials,
 )
 from listener.records import AuthorRecord, InvalidRecord, MentionRecord, clean_text
 
@@ -94,17 +99,7 @@ def make_client(credentials: Mapping[str, str], base_url: str = "") -> tweepy.Cl
     return client
 
 
-def read_credentials(names: Mapping[str, str]) -> dict[str, str]:
-    """Credential name -> value, read from the environment variables that settings name."""
-    if not names:
-        raise AuthError("x: no credentials configured (bearer_token, or the OAuth 1.0a keys)")
-    values = {}
-    for name, variable in names.items():
-        value = os.environ.get(variable)
-        if not value:
-            raise AuthError(f"credential {name}: environment variable {variable} is not set")
-        values[name] = value
-    return values
+CREDENTIALS_HINT = "bearer_token, or the OAuth 1.0a keys"
 
 
 def _own_handles(settings: Settings, *extra: str) -> set[str]:
@@ -131,7 +126,7 @@ class XAdapter:
     @classmethod
     def from_settings(cls, source: SourceSettings, settings: Settings) -> XAdapter:
         """The adapter for a [[sources]] entry (bearer token for app-only reading)."""
-        credentials = read_credentials(source.credentials)
+        credentials = read_credentials(source.credentials, PLATFORM, hint=CREDENTIALS_HINT)
         return cls(make_client(credentials, source.base_url),
                    own_handles=_own_handles(settings, source.account),
                    user_auth="bearer_token" not in credentials)
@@ -139,7 +134,7 @@ class XAdapter:
     @classmethod
     def from_account(cls, account: AccountSettings, settings: Settings) -> XAdapter:
         """The adapter for posting as an [[accounts]] entry (OAuth 1.0a user context)."""
-        credentials = read_credentials(account.credentials)
+        credentials = read_credentials(account.credentials, PLATFORM, hint=CREDENTIALS_HINT)
         user_auth = "access_token_secret" in credentials
         return cls(make_client(credentials, account.base_url),
                    own_handles=_own_handles(settings, account.handle), user_auth=user_auth)
@@ -297,28 +292,38 @@ class XAdapter:
             body = self._call(lambda: self.client.get_tweet(
                 external_id, user_auth=self.user_auth, expansions=EXPANSIONS,
                 tweet_fields=TWEET_FIELDS, user_fields=USER_FIELDS), PollProgress())
-        except PlatformError as exc:
-            if isinstance(exc.__cause__, tweepy.NotFound):
-                return None
-            raise
+        except TargetGone:
+            return None
         data = body.get("data") if isinstance(body, dict) else None
         if not data:
             errors = body.get("errors") if isinstance(body, dict) else None
-            if any(str(e.get("type", "")).endswith("resource-not-found")
-                   for e in errors or [] if isinstance(e, dict)):
+            types = [str(e.get("type", "")) for e in errors or [] if isinstance(e, dict)]
+            if any(t.endswith("resource-not-found") for t in types):
                 return None
-            raise PlatformError(f"x: cannot read post {external_id}: {errors}", retryable=False)
+            if any(t.endswith("not-authorized-for-resource") for t in types):
+                raise NotAllowed(f"x: may not read post {external_id}: {errors!r:.300}")
+            raise PlatformError(f"x: cannot read post {external_id}: {errors!r:.300}",
+                                retryable=False)
         return self._record(data, _users_by_id(body.get("includes"))).validated()
 
     # -- posting ---------------------------------------------------------------------------
 
-    def post(self, account: AccountSettings, text: str, reply_to: str | None = None) -> PostRef:
+    def post(self, account: AccountSettings, text: str, reply_to: str | None = None, *,
+             idempotency_key: str | None = None) -> PostRef:
         """Publish `text` as `account`, as a reply to `reply_to` when given."""
+        # X's create-post endpoint takes no idempotency key: `idempotency_key` is ignored and
+        # exactly-once rests on `find_own_post`.
+        refused = lengths.too_long(PLATFORM, text)
+        if refused:
+            raise TextRefused(f"x: {refused}", reason="too_long")
+        if reply_to is not None and not reply_to.isdigit():
+            raise TargetGone(f"x: cannot reply to {reply_to!r}: not an X post id")
         body = self._call(lambda: self.client.create_tweet(
             text=text, in_reply_to_tweet_id=reply_to, user_auth=self.user_auth), PollProgress())
         data = body.get("data") if isinstance(body, dict) else None
         if not isinstance(data, dict) or not data.get("id"):
-            raise PlatformError(f"x: unexpected answer to a new post: {body!r:.200}")
+            # A 2xx without the new id: it may well have been posted.
+            raise Transient(f"x: unexpected answer to a new post: {body!r:.200}")
         ident = str(data["id"])
         return PostRef(PLATFORM, ident, f"https://x.com/{account.handle.lstrip('@')}/status/{ident}")
 
@@ -359,13 +364,17 @@ class XAdapter:
         except tweepy.Unauthorized as exc:
             raise AuthError(f"x: credentials refused ({_detail(exc)})") from exc
         except tweepy.Forbidden as exc:
-            raise PlatformError(f"x: forbidden ({_detail(exc)})", retryable=False) from exc
+            raise _refusal(exc) from exc
+        except tweepy.NotFound as exc:
+            raise TargetGone(f"x: not found ({_detail(exc)})") from exc
         except tweepy.TwitterServerError as exc:
-            raise PlatformError(f"x: server error ({_detail(exc)})") from exc
-        except tweepy.HTTPException as exc:  # 400/404 and other 4xx: retrying will not help
+            raise Transient(f"x: server error ({_detail(exc)})") from exc
+        except tweepy.BadRequest as exc:
+            raise _refusal(exc) from exc
+        except tweepy.HTTPException as exc:  # other 4xx: retrying will not help
             raise PlatformError(f"x: request refused ({_detail(exc)})", retryable=False) from exc
         except (requests.RequestException, ValueError) as exc:  # network, or a non-JSON body
-            raise PlatformError(f"x: network or protocol error: {exc}") from exc
+            raise Transient(f"x: network or protocol error: {exc}") from exc
 
 
 def _state(since: str | None, until: str | None, pending: str | None) -> dict[str, Any]:
@@ -423,14 +432,48 @@ def _str_or_none(value: Any) -> str | None:
     return str(value) if isinstance(value, str | int) and value != "" else None
 
 
-def _reset_at(response: requests.Response | None) -> datetime:
-    """When X's rate-limit window resets (x-rate-limit-reset is epoch seconds)."""
-    header = response.headers.get("x-rate-limit-reset") if response is not None else None
+def _refusal(exc: tweepy.HTTPException) -> PlatformError:
+    """What a 400 or 403 means. X says it only in words (the `detail`), so it is read here,
+    once, and turned into a type the responder can act on."""
+    words = " ".join(exc.api_messages).lower()
+    problem = _problem_type(exc.response)
+    message = f"x: refused ({_detail(exc)})"
+    if "duplicate content" in words:
+        return TextRefused(message, reason="duplicate")
+    if "too long" in words or "shorter" in words:
+        return TextRefused(message, reason="too_long")
+    if "deleted or not visible" in words:
+        return TargetGone(message)
+    if problem.endswith(("client-forbidden", "unsupported-authentication")):
+        return AuthError(message)  # the app or token may not use this endpoint: configuration
+    if isinstance(exc, tweepy.Forbidden):
+        return NotAllowed(message)  # blocked, protected, restricted replies, suspended
+    return PlatformError(f"x: request refused ({_detail(exc)})", retryable=False)
+
+
+def _problem_type(response: requests.Response | None) -> str:
     try:
-        reset = datetime.fromtimestamp(int(header or ""), UTC)
-    except (TypeError, ValueError, OverflowError, OSError):
+        body = response.json() if response is not None else None
+    except ValueError:
+        return ""
+    return str(body.get("type") or "") if isinstance(body, dict) else ""
+
+
+def _reset_at(response: requests.Response | None) -> datetime:
+    """When X lets us try again: x-rate-limit-reset (epoch seconds), or the 24-hour posting
+    allowance's reset when that one is spent."""
+    headers = response.headers if response is not None else {}
+    resets = []
+    for prefix in ("x-rate-limit", "x-user-limit-24hour", "x-app-limit-24hour"):
+        if prefix != "x-rate-limit" and headers.get(f"{prefix}-remaining") != "0":
+            continue
+        try:
+            resets.append(datetime.fromtimestamp(int(headers.get(f"{prefix}-reset") or ""), UTC))
+        except (TypeError, ValueError, OverflowError, OSError):
+            continue
+    if not resets:
         return now() + timedelta(minutes=15)  # X's rate-limit windows are 15 minutes
-    return max(reset, now() + timedelta(seconds=1))
+    return max(*resets, now() + timedelta(seconds=1))
 
 
 def _since_id_refused(exc: PlatformError) -> bool:

@@ -12,7 +12,8 @@ from playwright.sync_api import BrowserContext, expect
 from sqlalchemy import func, select
 
 from earful.clock import now
-from earful.models import URGENCY_RANK, Author, LabelCorrection, Mention, OutboxReply, User
+from earful.models import Author, LabelCorrection, Mention, OutboxReply, User
+from earful.vocab import URGENCY_RANK
 from earful.runtime import Runtime
 from tests.browser.conftest import screenshot, sign_in
 

@@ -56,7 +56,7 @@ def source(rt: Runtime, base_url: str, adapter: BlueskyAdapter) -> SourceSetting
                             interval_seconds=120, base_url=base_url, queries=["lumen outage"],
                             mentions=True, credentials={"app_password": PASSWORD_VAR})
     rt.settings.sources = [config]
-    rt.extras["readers"] = {"bsky": adapter}
+    rt.readers = {"bsky": adapter}
     return config
 
 
@@ -277,7 +277,7 @@ def test_from_settings_logs_in_once_and_reuses_the_session(
         rt: Runtime, fake: FakeBluesky, source: SourceSettings, clock: FrozenClock,
         monkeypatch: pytest.MonkeyPatch) -> None:
     expected = prime(fake, clock)
-    rt.extras["readers"] = {}
+    rt.readers = {}
     monkeypatch.setenv(PASSWORD_VAR, APP_PASSWORD)
     assert jobs.poll("bsky").status == "stored"
     clock.advance(121)
@@ -299,7 +299,7 @@ def test_from_settings_without_a_password_says_so(rt: Runtime, source: SourceSet
 
 def test_a_wrong_password_is_an_auth_error(rt: Runtime, fake: FakeBluesky, base_url: str,
                                            source: SourceSettings) -> None:
-    rt.extras["readers"] = {"bsky": BlueskyAdapter(make_client(base_url),
+    rt.readers = {"bsky": BlueskyAdapter(make_client(base_url),
                                                    identifier=BRAND_HANDLE, password="nope")}
     assert jobs.poll("bsky").status == "failed"
     assert "Invalid identifier or password" in (source_row(rt).last_error or "")

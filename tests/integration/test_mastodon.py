@@ -48,7 +48,7 @@ def source(rt: Runtime, base_url: str, adapter: MastodonAdapter) -> SourceSettin
                             queries=["lumen outage"], mentions=True,
                             credentials={"access_token": TOKEN_VAR})
     rt.settings.sources = [config]
-    rt.extras["readers"] = {"masto": adapter}
+    rt.readers = {"masto": adapter}
     return config
 
 
@@ -279,7 +279,7 @@ def test_from_settings_builds_the_real_client(rt: Runtime, fake: FakeMastodon,
                                               source: SourceSettings, clock: FrozenClock,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     expected = prime(fake)
-    rt.extras["readers"] = {}
+    rt.readers = {}
     monkeypatch.setenv(TOKEN_VAR, TOKEN)
     assert jobs.poll("masto").status == "stored"
     assert set(stored(rt)) == expected

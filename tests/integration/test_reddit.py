@@ -50,7 +50,7 @@ def _source(rt: Runtime, base: str, *, inject: bool = True, **kwargs: Any) -> So
     source = SourceSettings(name=NAME, platform="reddit", account="brandbot", **options)
     rt.settings.sources.append(source)
     if inject:
-        rt.extras["readers"] = {NAME: _adapter(base)}
+        rt.readers = {NAME: _adapter(base)}
     return source
 
 

@@ -42,7 +42,7 @@ def _source(rt: Runtime, base: str, *, mentions: bool = True, inject: bool = Tru
                             queries=["lumen"], mentions=mentions, **kwargs)
     rt.settings.sources.append(source)
     if inject:
-        rt.extras["readers"] = {"x-brand": _adapter(base)}
+        rt.readers = {"x-brand": _adapter(base)}
     return source
 
 

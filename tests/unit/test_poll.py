@@ -61,7 +61,7 @@ def test_demo_replays_at_its_pace_and_a_restart_continues(rt: Runtime,
     due = sum(1 for beat in SCENARIO if beat[0] <= 10)
     jobs.poll("demo", force=True)
     assert _mentions(rt) == due
-    rt.extras["readers"] = {"demo": DemoAdapter()}  # a restarted process: a new adapter
+    rt.readers = {"demo": DemoAdapter()}  # a restarted process: a new adapter
     clock.advance(1)
     jobs.poll("demo", force=True)
     assert _mentions(rt) == sum(1 for beat in SCENARIO if beat[0] <= 11)
@@ -81,7 +81,7 @@ def test_cursor_and_mentions_commit_together(with_source: Runtime, clock: Frozen
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     rt = with_source
     reader = ListReader([record(f"post {i}", external_id=str(i)) for i in range(6)])
-    rt.extras["readers"] = {"fake": reader}
+    rt.readers = {"fake": reader}
     real_ingest = jobs.ingest
 
     def crash(*args: Any, **kwargs: Any) -> Any:
@@ -105,7 +105,7 @@ def test_failures_back_off_with_jitter_then_recover(with_source: Runtime,
     rt = with_source
     reader = ListReader([record(external_id="1")])
     reader.failure = PlatformError("503 from the platform")
-    rt.extras["readers"] = {"fake": reader}
+    rt.readers = {"fake": reader}
     started = clock.now()
     assert jobs.poll("fake").status == "failed"
     first_wait = _source(rt, "fake").next_poll_at - clock.now()
@@ -130,7 +130,7 @@ def test_rate_limit_reschedules_to_the_reset(with_source: Runtime, clock: Frozen
     reader = ListReader([record(external_id="1")])
     reset = clock.now() + timedelta(minutes=15)
     reader.failure = RateLimited(reset)
-    rt.extras["readers"] = {"fake": reader}
+    rt.readers = {"fake": reader}
     assert jobs.poll("fake").status == "rate_limited"
     assert _source(rt, "fake").rate_limited_until == reset
     reader.failure = None
@@ -142,7 +142,7 @@ def test_rate_limit_reschedules_to_the_reset(with_source: Runtime, clock: Frozen
 
 def test_paused_sources_are_not_polled(with_source: Runtime, clock: FrozenClock) -> None:
     rt = with_source
-    rt.extras["readers"] = {"fake": ListReader([record(external_id="1")])}
+    rt.readers = {"fake": ListReader([record(external_id="1")])}
     jobs.poll("fake")
     with rt.sessions.begin() as session:
         session.scalars(select(Source).where(Source.name == "fake")).one().paused = True
@@ -152,7 +152,7 @@ def test_paused_sources_are_not_polled(with_source: Runtime, clock: FrozenClock)
 def test_daily_budget_stops_polling(with_source: Runtime, clock: FrozenClock) -> None:
     rt = with_source
     rt.settings.sources[0].daily_request_budget = 2
-    rt.extras["readers"] = {"fake": ListReader([record(external_id=str(i)) for i in range(9)])}
+    rt.readers = {"fake": ListReader([record(external_id=str(i)) for i in range(9)])}
     assert jobs.poll("fake").status == "stored"
     assert jobs.poll("fake").status == "stored"
     assert jobs.poll("fake").status == "over_budget"
@@ -167,7 +167,7 @@ def test_a_row_the_database_refuses_does_not_block_the_rest(
 
     rt = with_source
     items = [record(f"post {i}", external_id=str(i)) for i in range(3)]
-    rt.extras["readers"] = {"fake": ListReader(items, page=3)}
+    rt.readers = {"fake": ListReader(items, page=3)}
     real_ingest = jobs.ingest
 
     def refuse_poison(session: Any, records: Any, **kwargs: Any) -> Any:
@@ -186,7 +186,7 @@ def test_a_row_the_database_refuses_does_not_block_the_rest(
 def test_an_unexpected_storage_error_shows_in_health(
         with_source: Runtime, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch) -> None:
     rt = with_source
-    rt.extras["readers"] = {"fake": ListReader([record(external_id="1")])}
+    rt.readers = {"fake": ListReader([record(external_id="1")])}
 
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("disk full")

@@ -149,7 +149,7 @@ def test_bad_calendar_values_are_named(tmp_path: Path) -> None:
     path.write_text('[calendar]\ntimezone = "Mars/Olympus"\n', encoding="utf-8")
     with pytest.raises(SettingsError, match="Mars/Olympus"):
         load_settings(path)
-    path.write_text('[calendar]\nhours = { mon = "17:00-09:00" }\n', encoding="utf-8")
+    path.write_text('[calendar]\nhours = { mon = "9 to 5" }\n', encoding="utf-8")
     with pytest.raises(SettingsError, match="calendar.hours.mon"):
         load_settings(path)
 

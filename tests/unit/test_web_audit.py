@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from earful.clock import FrozenClock
 from earful.models import AuditLog
 from earful.runtime import Runtime
+from earful.work.audit import audit
 from tests.unit.lead_admin_support import add_user, client_as, make_app
-from web.audit import audit
 from web.audit_log import AuditFilter, audit_page
 
 

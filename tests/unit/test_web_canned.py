@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from earful.models import AuditLog, CannedResponse
 from earful.runtime import Runtime
+from earful.work.replies import fill, placeholder_error
 from tests.unit.lead_admin_support import client_as, make_app
-from web.canned import fill, placeholder_error
 
 BODY = "Hi {first_name}, sorry! Follow {incident_url} or write to {contact_url}. {agent_name}"
 

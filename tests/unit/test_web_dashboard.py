@@ -13,10 +13,11 @@ from sqlalchemy.orm import Session
 from earful.clock import FrozenClock
 from earful.runtime import Runtime
 from earful.sla import SlaPolicy
+from earful.work import measures as metrics
+from earful.work.measures import DateRange
 from tests.unit.lead_admin_support import add_user, client_as, make_app, mention
-from web import charts, metrics
+from web import charts
 from web.dashboard import csv_cell, format_minutes, parse_range, to_csv
-from web.metrics import DateRange
 
 UTC_ZONE = ZoneInfo("UTC")
 

@@ -17,9 +17,10 @@ from sqlalchemy.orm import Session
 from earful import runtime
 from earful.clock import now
 from earful.db import make_engine, session_factory
-from earful.models import URGENCY_RANK, Author, Mention, User
+from earful.models import Author, Mention, User
 from earful.runtime import Runtime
-from earful.settings import Settings
+from earful.settings import AccountSettings, Settings
+from earful.vocab import URGENCY_RANK
 from web import create_app
 from web.users import create_user
 
@@ -31,6 +32,9 @@ _ids = itertools.count(1)
 def console_runtime(settings: Settings, folder: Path, template: Path) -> Iterator[Runtime]:
     """A migrated database and no classifier: the console never classifies, so its tests do
     not wait for (or break with) whichever model the classifier stage ships."""
+    # The brand answers on every platform (a test about a missing account removes them).
+    settings.accounts = [AccountSettings(platform=p, handle="LumenMobile")
+                         for p in ("x", "reddit", "mastodon", "bluesky")]
     database = folder / "console.db"
     shutil.copyfile(template, database)
     engine = make_engine(f"sqlite:///{database}")

@@ -3,6 +3,14 @@
 Covers what the adapter uses: createSession, getProfile, searchPosts (newest first, cursor
 pagination), listNotifications, getPosts, createRecord, listRecords. Tests script failures
 (429 with ratelimit-reset, 5xx, ExpiredToken) with `fail(...)` and `expire_tokens()`.
+
+Posting control (the same names on every fake's state): `posts_by_brand()` (each with "root", the
+thread root's URI, or None for a top-level post), `script_post(mode)`, `delete(post_id)`. Bluesky
+has no duplicate-content refusal, so `script_post("duplicate")` is a no-op; `POST_MODES` lists
+the modes that do something. Like the real PDS, createRecord does not check that a reply's parent
+still exists (the adapter looks it up first). Seeding: `add_post(text, by=author(...),
+reply_to=<a view>)` -> the post view (its "uri" is the id the adapter takes); a reply chain is a
+chain of `reply_to`, with the root carried down as Bluesky does.
 """
 
 from __future__ import annotations
@@ -18,6 +26,7 @@ from typing import Any
 from flask import Flask, jsonify, request
 
 from earful.clock import now
+from tests.integration.fakes.serve import ALL_POST_MODES, PostScript, drop_connection
 
 BRAND_DID = "did:plc:brandbrandbrandbrandbran"
 BRAND_HANDLE = "lumen.bsky.social"
@@ -64,6 +73,8 @@ class Failure:
 class FakeBluesky:
     """State of the fake service; `app` is the WSGI app to serve."""
 
+    POST_MODES = ALL_POST_MODES - {"duplicate"}
+
     def __init__(self) -> None:
         self.posts: list[dict[str, Any]] = []  # post views, in the order they were indexed
         self.notifications: list[dict[str, Any]] = []
@@ -73,6 +84,8 @@ class FakeBluesky:
         self.tokens: set[str] = set()
         self.expired: set[str] = set()
         self.logins = 0
+        self.created: list[dict[str, Any]] = []  # what the brand posted through the API
+        self.post_script = PostScript(self.POST_MODES)
         self._serial = itertools.count(1)
         self._lock = threading.Lock()
         self.app = self._build()
@@ -121,7 +134,16 @@ class FakeBluesky:
         self.expired |= self.tokens
 
     def delete(self, uri: str) -> None:
+        """Gone: getPosts leaves it out, listings and listRecords too."""
         self.deleted.add(uri)
+
+    def posts_by_brand(self) -> list[dict[str, Any]]:
+        """Every post the brand created through createRecord, oldest first."""
+        return [dict(post) for post in self.created]
+
+    def script_post(self, mode: str) -> None:
+        """Answer the next com.atproto.repo.createRecord according to `mode`."""
+        self.post_script.add(mode)
 
     def calls(self, nsid: str) -> int:
         return sum(1 for _, path in self.requests if path == f"/xrpc/{nsid}")
@@ -189,10 +211,21 @@ class FakeBluesky:
         def create_record() -> Any:
             body = request.get_json()
             record = body["record"]
-            parent = (record.get("reply") or {}).get("parent", {}).get("uri")
+            mode = self.post_script.take()
+            refused = self._scripted_refusal(mode)
+            if refused is not None:
+                return refused
+            reply = record.get("reply") or {}
+            parent = (reply.get("parent") or {}).get("uri")
             parent_view = next((p for p in self.posts if p["uri"] == parent), None)
             view = self.add_post(record["text"], by=BRAND, reply_to=parent_view)
             view["record"] = record  # exactly what the client sent (root, parent, facets)
+            self.created.append({"id": view["uri"], "text": record["text"], "reply_to": parent,
+                                 "root": (reply.get("root") or {}).get("uri")})
+            if mode == "accept_then_500":
+                return jsonify(error="InternalServerError", message="Internal Server Error"), 500
+            if mode == "accept_then_drop":
+                return drop_connection()
             return jsonify(uri=view["uri"], cid=view["cid"])
 
         @app.get("/xrpc/com.atproto.repo.listRecords")
@@ -224,6 +257,23 @@ class FakeBluesky:
         if start + limit < len(items):
             out["cursor"] = str(start + limit)
         return out
+
+    @staticmethod
+    def _scripted_refusal(mode: str | None) -> Any:
+        """The answer to a scripted post that is not created (None: create it)."""
+        if mode == "500":
+            return jsonify(error="InternalServerError", message="Internal Server Error"), 500
+        if mode == "429":
+            response = jsonify(error="RateLimitExceeded", message="Rate Limit Exceeded")
+            response.status_code = 429
+            reset = now() + timedelta(seconds=60)
+            response.headers.update({"ratelimit-limit": "5000", "ratelimit-remaining": "0",
+                                     "ratelimit-reset": str(int(reset.timestamp())),
+                                     "ratelimit-policy": "5000;w=3600"})
+            return response
+        if mode == "forbidden":
+            return jsonify(error="Forbidden", message="You may not reply to this thread"), 403
+        return None
 
     def _scripted_failure(self, nsid: str) -> Any:
         with self._lock:

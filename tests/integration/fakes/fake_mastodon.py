@@ -4,6 +4,12 @@ Covers what the adapter uses: verify_credentials, notifications (types[]=mention
 timelines, v2 search, statuses (get, context, post with Idempotency-Key), account statuses.
 Pagination follows Mastodon's `paginate_by_id`: max_id / since_id / min_id and Link headers.
 Tests script failures (429 with X-RateLimit-Reset, 5xx, 401) with `fail(...)`.
+
+Posting control (the same names on every fake's state): `posts_by_brand()`, `script_post(mode)`,
+`delete(post_id)`. Mastodon has no duplicate-content refusal (the Idempotency-Key answers a
+repeat with the first status instead), so `script_post("duplicate")` is a no-op; `POST_MODES`
+lists the modes that do something. Seeding: `add_status(text, in_reply_to_id=...)` -> the
+status (its "id" is what the adapter takes); a reply chain is a chain of `in_reply_to_id`.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from typing import Any
 from flask import Flask, Response, jsonify, request
 
 from earful.clock import now
+from tests.integration.fakes.serve import ALL_POST_MODES, PostScript, drop_connection
 
 BRAND_ID = "1"
 BRAND_ACCT = "lumen"
@@ -61,6 +68,8 @@ class Failure:
 class FakeMastodon:
     """State of the fake instance; `app` is the WSGI app to serve."""
 
+    POST_MODES = ALL_POST_MODES - {"duplicate"}
+
     def __init__(self) -> None:
         self.statuses: dict[str, dict[str, Any]] = {}
         self.notifications: list[dict[str, Any]] = []
@@ -69,6 +78,8 @@ class FakeMastodon:
         self.failures: list[Failure] = []
         self.tokens = {TOKEN}
         self.idempotency: dict[str, str] = {}
+        self.created: list[dict[str, Any]] = []  # what the brand posted through the API
+        self.post_script = PostScript(self.POST_MODES)
         self._ids = itertools.count(100_000)
         self._notification_ids = itertools.count(500)
         self._lock = threading.Lock()
@@ -119,7 +130,16 @@ class FakeMastodon:
         self.failures.append(Failure(path, status, skip, count, body or {"error": "failure"}))
 
     def delete(self, status_id: str) -> None:
+        """Gone: GET answers 404, a reply to it is refused with 404 as Mastodon does."""
         self.deleted.add(status_id)
+
+    def posts_by_brand(self) -> list[dict[str, Any]]:
+        """Every status the brand created through the API, oldest first."""
+        return [dict(post) for post in self.created]
+
+    def script_post(self, mode: str) -> None:
+        """Answer the next POST /api/v1/statuses according to `mode`."""
+        self.post_script.add(mode)
 
     def page_requests(self, path: str) -> int:
         return sum(1 for _, p in self.requests if p.startswith(path))
@@ -211,10 +231,24 @@ class FakeMastodon:
             with self._lock:
                 if key and key in self.idempotency:
                     return jsonify(self.statuses[self.idempotency[key]])
-                status = self.add_status(form["status"], author=BRAND,
-                                         in_reply_to_id=form.get("in_reply_to_id"))
+            mode = self.post_script.take()
+            refused = self._scripted_refusal(mode)
+            if refused is not None:
+                return refused
+            parent = form.get("in_reply_to_id")
+            if parent and (parent not in self.statuses or parent in self.deleted):
+                return jsonify(error="The status you are trying to reply to does not appear "
+                                     "to exist."), 404
+            with self._lock:
+                status = self.add_status(form["status"], author=BRAND, in_reply_to_id=parent)
+                self.created.append({"id": status["id"], "text": form["status"],
+                                     "reply_to": parent})
                 if key:
                     self.idempotency[key] = status["id"]
+            if mode == "accept_then_500":
+                return jsonify(error="Internal Server Error"), 500
+            if mode == "accept_then_drop":
+                return drop_connection()
             return jsonify(status)
 
         return app
@@ -260,6 +294,21 @@ class FakeMastodon:
                 f'<{request.base_url}?max_id={page[-1]["id"]}>; rel="next", '
                 f'<{request.base_url}?min_id={page[0]["id"]}>; rel="prev"')
         return response
+
+    @staticmethod
+    def _scripted_refusal(mode: str | None) -> Any:
+        """The answer to a scripted post that is not created (None: create it)."""
+        if mode == "500":
+            return jsonify(error="Internal Server Error"), 500
+        if mode == "429":
+            response = jsonify(error="Too many requests")
+            response.status_code = 429
+            response.headers["X-RateLimit-Remaining"] = "0"
+            response.headers["X-RateLimit-Reset"] = iso(now() + timedelta(seconds=60))
+            return response
+        if mode == "forbidden":
+            return jsonify(error="This action is not allowed"), 403
+        return None
 
     def _scripted_failure(self) -> Any:
         with self._lock:

@@ -5,6 +5,12 @@ It speaks Reddit's JSON: Listings of t3 (posts) and t1 (comments) things, newest
 api/comment, api/submit and user histories; x-ratelimit-* headers on every answer, 429, 5xx,
 expired tokens (401, which prawcore renews) and revoked credentials. Tests drive it via
 `RedditState`.
+
+Posting control (the same names on every fake's state): `posts_by_brand()`, `script_post(mode)`,
+`delete(post_id)`. Reddit has no duplicate-content refusal, so `script_post("duplicate")` is a
+no-op (`POST_MODES` lists the modes that do something). Seeding: `add_post(subreddit, title)` ->
+t3_ fullname, `add_comment(parent_fullname, body)` -> t1_ fullname (a reply chain is a chain of
+`add_comment`). Ids are fullnames, as the adapter stores and takes them.
 """
 
 from __future__ import annotations
@@ -17,10 +23,13 @@ from typing import Any
 from flask import Flask, Response, jsonify, request
 
 from earful.clock import now
+from tests.integration.fakes.serve import ALL_POST_MODES, PostScript, drop_connection
 
 
 class RedditState:
     """The fake's in-memory world, and scripted failures."""
+
+    POST_MODES = ALL_POST_MODES - {"duplicate"}
 
     def __init__(self, me: str = "brandbot") -> None:
         self.lock = threading.Lock()
@@ -35,6 +44,8 @@ class RedditState:
         self.revoked = False
         self.ratelimit_remaining = 600.0
         self.requests: list[tuple[str, str, dict[str, str]]] = []
+        self.created: list[dict[str, Any]] = []  # what the brand posted through the API
+        self.post_script = PostScript(self.POST_MODES)
 
     def _new(self, kind: str, data: dict[str, Any]) -> str:
         with self.lock:
@@ -78,6 +89,14 @@ class RedditState:
         self.failures.append((after, status))
         self.failures += [(0, status)] * (times - 1)
 
+    def posts_by_brand(self) -> list[dict[str, Any]]:
+        """Every comment or submission the brand made through the API, oldest first."""
+        return [dict(post) for post in self.created]
+
+    def script_post(self, mode: str) -> None:
+        """Answer the next api/comment or api/submit according to `mode`."""
+        self.post_script.add(mode)
+
 
 def _base36(number: int) -> str:
     digits = "0123456789abcdefghijklmnopqrstuvwxyz"
@@ -99,9 +118,9 @@ def create_app(state: RedditState) -> Flask:
 
     @app.after_request
     def _ratelimit_headers(response: Response) -> Response:
-        response.headers["x-ratelimit-remaining"] = str(state.ratelimit_remaining)
-        response.headers["x-ratelimit-used"] = "1"
-        response.headers["x-ratelimit-reset"] = "420"
+        response.headers.setdefault("x-ratelimit-remaining", str(state.ratelimit_remaining))
+        response.headers.setdefault("x-ratelimit-used", "1")
+        response.headers.setdefault("x-ratelimit-reset", "420")
         return response
 
     @app.before_request
@@ -216,20 +235,56 @@ def create_app(state: RedditState) -> Flask:
     @app.post("/api/comment")
     def comment() -> Response:
         parent, text = request.form["thing_id"], request.form["text"]
+        mode = state.post_script.take()
+        refused = _scripted_refusal(mode)
+        if refused is not None:
+            return refused
         if parent not in state.things or state.things[parent]["author"] == "[deleted]":
             return jsonify(json={"errors": [["DELETED_COMMENT", "that comment was deleted",
                                              "parent"]]})
         name = state.add_comment(parent, text, author=state.me)
-        return jsonify(json={"errors": [], "data": {"things": [
+        state.created.append({"id": name, "text": text, "reply_to": parent})
+        return _accepted(mode) or jsonify(json={"errors": [], "data": {"things": [
             {"kind": "t1", "data": _public(state.things[name])}]}})
 
     @app.post("/api/submit")
     def submit() -> Response:
         subreddit = request.form["sr"]
-        name = state.add_post(subreddit, request.form["title"], request.form.get("text", ""),
-                              author=state.me)
+        mode = state.post_script.take()
+        refused = _scripted_refusal(mode)
+        if refused is not None:
+            return refused
+        title, body = request.form["title"], request.form.get("text", "")
+        name = state.add_post(subreddit, title, body, author=state.me)
+        state.created.append({"id": name, "text": f"{title}\n{body}" if body else title,
+                              "reply_to": None})
         data = state.things[name]
-        return jsonify(json={"errors": [], "data": {"url": data["url"], "id": data["id"],
-                                                     "name": name}})
+        return _accepted(mode) or jsonify(json={"errors": [], "data": {
+            "url": data["url"], "id": data["id"], "name": name}})
+
+    def _scripted_refusal(mode: str | None) -> Response | None:
+        if mode == "500":
+            return _status(jsonify(message="Internal Server Error", error=500), 500)
+        if mode == "429":
+            response = _status(jsonify(message="Too Many Requests", error=429), 429)
+            # Generous remaining: prawcore would otherwise sleep before the next request.
+            response.headers.update({"x-ratelimit-remaining": "100", "x-ratelimit-used": "500",
+                                     "x-ratelimit-reset": "60"})
+            return response
+        if mode == "forbidden":
+            return _status(jsonify(message="Forbidden", error=403), 403)
+        return None
+
+    def _accepted(mode: str | None) -> Response | None:
+        if mode == "accept_then_500":
+            return _status(jsonify(message="Internal Server Error", error=500), 500)
+        if mode == "accept_then_drop":
+            return drop_connection()
+        return None
 
     return app
+
+
+def _status(response: Response, status: int) -> Response:
+    response.status_code = status
+    return response

@@ -4,6 +4,12 @@ It speaks X's JSON: `data` newest first, `includes.users` for the author_id expa
 newest_id / oldest_id / next_token, since_id and until_id, `note_tweet` for long posts, 429 with
 x-rate-limit-* headers, 401 for an expired token, and deleted posts as 200 + resource-not-found.
 Tests drive it through `XState`.
+
+Posting control (the same names on every fake's state): `posts_by_brand()`, `script_post(mode)`
+(every mode of `ALL_POST_MODES`: X has a duplicate-content refusal), `delete(post_id)`.
+Seeding: `add_user(username)` -> user id, `add_tweet(text, author_id, reply_to=...)` -> post id
+(a reply chain is a chain of `reply_to`); the brand is `state.brand`. A post created through the
+API is stored like any other and also listed by `posts_by_brand()`.
 """
 
 from __future__ import annotations
@@ -16,12 +22,15 @@ from typing import Any
 from flask import Flask, Response, jsonify, request
 
 from earful.clock import now
+from tests.integration.fakes.serve import ALL_POST_MODES, PostScript, drop_connection
 
 NOT_FOUND = "https://api.twitter.com/2/problems/resource-not-found"
 
 
 class XState:
     """The fake's in-memory world, and scripted failures."""
+
+    POST_MODES = ALL_POST_MODES
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
@@ -34,6 +43,8 @@ class XState:
         self.oldest_since_id = 0  # recent search refuses since_id older than 7 days
         self.requests: list[tuple[str, str, dict[str, str]]] = []
         self.brand = self.add_user("LumenMobile", "Lumen Mobile", followers=50_000, verified=True)
+        self.created: list[dict[str, Any]] = []  # posts the brand made through the API
+        self.post_script = PostScript(self.POST_MODES)
 
     def add_user(self, username: str, name: str = "", followers: int = 10,
                  verified: bool = False) -> str:
@@ -63,6 +74,18 @@ class XState:
     def fail(self, status: int, after: int = 0) -> None:
         """Answer one request with `status`, after letting `after` requests through."""
         self.failures.append((after, status))
+
+    def posts_by_brand(self) -> list[dict[str, Any]]:
+        """Every post the brand created through the API, oldest first (deleted ones too)."""
+        return [dict(post) for post in self.created]
+
+    def script_post(self, mode: str) -> None:
+        """Answer the next POST /2/tweets according to `mode` (see the module docstring)."""
+        self.post_script.add(mode)
+
+    def delete(self, post_id: str) -> None:
+        """The post is gone: lookups say resource-not-found, replies to it are refused."""
+        self.tweets.pop(post_id, None)
 
 
 def _error(status: int, title: str, detail: str) -> Response:
@@ -202,12 +225,40 @@ def create_app(state: XState) -> Flask:
     def create_tweet() -> Response:
         body = request.get_json(force=True)
         reply_to = (body.get("reply") or {}).get("in_reply_to_tweet_id")
+        mode = state.post_script.take()
+        refused = _scripted_refusal(mode)
+        if refused is not None:
+            return refused
         if reply_to and reply_to not in state.tweets:
-            return _error(400, "Invalid Request", "reply target missing")
+            return _error(403, "Forbidden", "You attempted to reply to a Tweet that is deleted "
+                          "or not visible to you.")
         # User context (OAuth 1.0a) posts as the brand.
         tid = state.add_tweet(body["text"], state.brand, reply_to=reply_to)
-        return jsonify(data={"id": tid, "text": body["text"],
-                             "edit_history_tweet_ids": [tid]}), 201  # type: ignore[return-value]
+        state.created.append({"id": tid, "text": body["text"], "reply_to": reply_to})
+        if mode == "accept_then_500":
+            return _error(500, "Internal Server Error", "Internal Server Error")
+        if mode == "accept_then_drop":
+            return drop_connection()
+        response = jsonify(data={"id": tid, "text": body["text"], "edit_history_tweet_ids": [tid]})
+        response.status_code = 201
+        return response
+
+    def _scripted_refusal(mode: str | None) -> Response | None:
+        """The answer to a scripted post that is not created (None: create it)."""
+        if mode == "500":
+            return _error(500, "Internal Server Error", "Internal Server Error")
+        if mode == "429":
+            response = _error(429, "Too Many Requests", "Too Many Requests")
+            reset = str(int((now() + timedelta(seconds=60)).timestamp()))
+            response.headers.update({"x-rate-limit-limit": "200", "x-rate-limit-remaining": "0",
+                                     "x-rate-limit-reset": reset})
+            return response
+        if mode == "duplicate":
+            return _error(403, "Forbidden",
+                          "You are not allowed to create a Tweet with duplicate content.")
+        if mode == "forbidden":
+            return _error(403, "Forbidden", "You are not permitted to perform this action.")
+        return None
 
     return app
 

@@ -16,14 +16,14 @@ from sqlalchemy.orm import Session
 from earful.clock import FrozenClock, now
 from earful.models import AuditLog, CannedResponse, Mention, OutboxReply
 from earful.runtime import Runtime
+from earful.work.assignment import auto_assign, run_auto_assign
+from earful.work.replies import fill
 from tests.unit.web_console_support import (
     add_author,
     add_mention,
     add_user,
     login,
 )
-from web.composer import fill
-from web.routing import auto_assign, run_auto_assign
 
 
 def client_for(app: Flask, session: Session, username: str, role: str = "agent",
@@ -104,8 +104,20 @@ def test_bad_replies_are_refused(agent: FlaskClient, session: Session, rt: Runti
                       ).status_code == 400
     assert agent.post(f"/conversations/{m.id}/reply", data={**form, "idempotency_key": "nope"}
                       ).status_code == 400
+    # The team's cap can be lower than the platform's, never higher (the platform would refuse).
     rt.settings.console.reply_limits["bluesky"] = 301
-    assert agent.post(f"/conversations/{m.id}/reply", data=form).status_code == 302
+    assert "301 of 300" in agent.post(f"/conversations/{m.id}/reply", data=form
+                                      ).get_data(as_text=True)
+    rt.settings.console.reply_limits["bluesky"] = 200
+    assert "250 of 200" in agent.post(f"/conversations/{m.id}/reply",
+                                      data={**form, "text": "y" * 250}).get_data(as_text=True)
+    assert agent.post(f"/conversations/{m.id}/reply", data={**form, "text": "y" * 200}
+                      ).status_code == 302
+    # Counted as X counts: a link is 23 whatever its length, so this long link fits.
+    on_x = add_mention(session, platform="x", external_id="77")
+    link = "https://example.com/" + "a" * 300
+    assert agent.post(f"/conversations/{on_x.id}/reply", data=form_of(
+        agent, on_x.id, f"See {link}")).status_code == 302
     own = add_mention(session, status="own")
     assert agent.post(f"/conversations/{own.id}/reply", data=form).status_code == 404
 
@@ -221,9 +233,9 @@ def test_no_reply_to_a_post_its_author_deleted(agent: FlaskClient, session: Sess
 
 def test_unanswerable_languages_do_not_starve_auto_assign(session: Session,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    import web.routing
+    import earful.work.assignment as routing
 
-    monkeypatch.setattr(web.routing, "BATCH", 3)
+    monkeypatch.setattr(routing, "BATCH", 3)
     agent = add_user(session, "ana", languages="es")
     for _ in range(5):  # more than a batch that nobody can answer, and more urgent
         add_mention(session, lang="und", urgency="critical")
@@ -231,3 +243,16 @@ def test_unanswerable_languages_do_not_starve_auto_assign(session: Session,
     assert auto_assign(session) == 1
     session.commit()
     assert session.get(Mention, spanish.id).assignee_id == agent.id
+
+
+def test_a_reply_with_no_account_to_send_it_says_so(agent: FlaskClient, session: Session,
+                                                     rt: Runtime) -> None:
+    rt.settings.accounts = [a for a in rt.settings.accounts if a.platform != "mastodon"]
+    m = add_mention(session, platform="mastodon", external_id="m1")
+    assert "No brand account is configured to post on mastodon" in agent.get(
+        f"/conversations/{m.id}").get_data(as_text=True)
+    response = agent.post(f"/conversations/{m.id}/reply", data=form_of(agent, m.id, "Hi"))
+    assert response.status_code == 400
+    assert "No brand account is configured to post on mastodon" in response.get_data(
+        as_text=True)
+    assert session.scalars(select(OutboxReply)).all() == []

@@ -121,7 +121,7 @@ def test_hostile_fields_are_escaped(agent: FlaskClient, session: Session) -> Non
 def test_one_click_corrections(agent: FlaskClient, session: Session) -> None:
     m = add_mention(session, urgency="normal", sentiment="negative")
     for field, value in (("sentiment", "neutral"), ("urgency", "critical"),
-                         ("complaint", "no")):
+                         ("complaint", "false")):
         response = agent.post(f"/conversations/{m.id}/correct",
                               data={"field": field, "value": value})
         assert response.status_code == 302
@@ -132,7 +132,7 @@ def test_one_click_corrections(agent: FlaskClient, session: Session) -> None:
     corrections = session.scalars(select(LabelCorrection).order_by(LabelCorrection.id)).all()
     assert [(c.field, c.old_value, c.new_value) for c in corrections] == [
         ("sentiment", "negative", "neutral"), ("urgency", "normal", "critical"),
-        ("complaint", "yes", "no")]
+        ("complaint", "true", "false")]
     assert session.scalars(select(AuditLog.action)).all().count("label.correct") == 3
     # Critical is owed an answer even when it is not a complaint: 30 business minutes.
     assert mention.sla_due_at is not None
@@ -268,10 +268,10 @@ def test_check_on_platform_purges_a_deleted_mention(rt: Runtime, agent: FlaskCli
     session.commit()
     kept = add_mention(session, "still here", source_id=source.id)
     gone = add_mention(session, "my address is 1 Secret St", source_id=source.id)
-    rt.extras["readers"] = {"x-brand": _Reader(alive=True)}
+    rt.readers = {"x-brand": _Reader(alive=True)}
     page = agent.post(f"/conversations/{kept.id}/refresh", follow_redirects=True)
     assert "Still there" in page.get_data(as_text=True)
-    rt.extras["readers"] = {"x-brand": _Reader(alive=False)}
+    rt.readers = {"x-brand": _Reader(alive=False)}
     page = agent.post(f"/conversations/{gone.id}/refresh", follow_redirects=True)
     html = page.get_data(as_text=True)
     assert "Secret St" not in html and "deleted on the platform" in html

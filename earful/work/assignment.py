@@ -1,5 +1,8 @@
-"""Auto-assignment: new, unassigned complaints go to an agent who answers in their language,
-the one with the least open work first. Off unless [console].auto_assign is true."""
+"""Who works on a mention: assigning by hand, and routing new complaints automatically.
+
+Auto-assignment (off unless [console].auto_assign is true) gives new, unassigned complaints to an
+agent who answers in their language, the one with the least open work first.
+"""
 
 from __future__ import annotations
 
@@ -9,17 +12,36 @@ from sqlalchemy.orm import Session
 from earful import runtime
 from earful.db import writing
 from earful.models import Mention, User
-from web.audit import audit
+from earful.vocab import OPEN_WORK, Role, Status
+from earful.work.audit import audit
+from earful.work.errors import WorkflowError
+from earful.work.status import start_work
 
 BATCH = 500
-OPEN_WORK = ("new", "open", "waiting")
+
+
+def assign(session: Session, mention: Mention, assignee_id: int | None,
+           user_id: int | None) -> bool:
+    """Assign (or, with None, release) a mention; return False when nothing changed."""
+    if assignee_id is not None:
+        user = session.get(User, assignee_id)
+        if user is None or not user.active:
+            raise WorkflowError("no such active user")
+    if mention.assignee_id == assignee_id:
+        return False
+    old = mention.assignee_id
+    mention.assignee_id = assignee_id
+    audit(session, user_id, "mention.assign", "mention", mention.id, old=old, new=assignee_id)
+    if assignee_id is not None:
+        start_work(session, mention, user_id, "assigned")  # someone owns it now
+    return True
 
 
 def _speakers(session: Session) -> dict[str, list[int]]:
     """Language code -> ids of active agents and leads who answer in it."""
     speakers: dict[str, list[int]] = {}
     for user in session.scalars(select(User).where(User.active.is_(True),
-                                                   User.role.in_(("agent", "lead")))):
+                                                   User.role.in_((Role.AGENT, Role.LEAD)))):
         for lang in {code.strip().lower() for code in user.languages.split(",") if code.strip()}:
             speakers.setdefault(lang, []).append(user.id)
     return speakers
@@ -42,8 +64,9 @@ def auto_assign(session: Session) -> int:
     # Only languages someone answers: the rest wait for a lead, and must not fill every batch.
     # NULL due times sort last on every database (SQLite puts them first by default).
     pending = session.scalars(select(Mention).where(
-        Mention.status == "new", Mention.complaint.is_(True), Mention.assignee_id.is_(None),
-        Mention.deleted.is_(False), func.lower(Mention.lang).in_(list(speakers)))
+        Mention.status == Status.NEW, Mention.complaint.is_(True),
+        Mention.assignee_id.is_(None), Mention.deleted.is_(False),
+        func.lower(Mention.lang).in_(list(speakers)))
         .order_by(Mention.urgency_rank, Mention.sla_due_at.is_(None), Mention.sla_due_at,
                   Mention.created_at, Mention.id).limit(BATCH)).all()
     assigned = 0
@@ -53,10 +76,10 @@ def auto_assign(session: Session) -> int:
             continue  # nobody answers in this language: a lead routes it by hand
         chosen = min(candidates, key=lambda uid: (load[uid], uid))
         mention.assignee_id = chosen
-        mention.status = "open"
-        load[chosen] += 1
         audit(session, None, "mention.auto_assign", "mention", mention.id, assignee=chosen,
               lang=mention.lang)
+        start_work(session, mention, None, "auto-assigned")
+        load[chosen] += 1
         assigned += 1
     return assigned
 

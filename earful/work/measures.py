@@ -1,4 +1,5 @@
-"""Dashboard figures: plain functions over a session and a date range, each returning a Table.
+"""The team's measures (the dashboard, its CSV, the alert digest): plain functions over a
+session and a date range, each returning a Table.
 
 The page draws charts from these tables and shows them as data tables; /dashboard.csv writes the
 same tables, so the two never disagree. Counting happens in SQL (GROUP BY over the indexed
@@ -19,10 +20,9 @@ from sqlalchemy.orm import Session
 
 from earful.calendar import BusinessCalendar
 from earful.clock import now
-from earful.models import URGENCY_RANK, Mention, User
+from earful.models import Mention, User
+from earful.vocab import OPEN_WORK, SENTIMENTS, URGENCY_RANK, Status
 
-SENTIMENTS = ("negative", "neutral", "positive")
-OPEN_STATUSES = ("new", "open", "waiting")
 # Up to this many days the charts show hours; beyond it, one point per day stays readable.
 HOURLY_UP_TO_DAYS = 2
 
@@ -95,7 +95,7 @@ def _as_utc(value: Any) -> datetime:
 
 def _in_range(rng: DateRange) -> ColumnElement[bool]:
     return and_(Mention.created_at >= rng.start, Mention.created_at < rng.end,
-                Mention.status != "own")
+                Mention.status != Status.OWN)
 
 
 def _series_by_bucket(session: Session, rng: DateRange, key: Any,
@@ -203,7 +203,7 @@ def _sla_row(label: str, met: int, missed: int, total: int) -> list[Any]:
 def workload(session: Session) -> Table:
     """Open assigned conversations per active staff member (current state, not ranged)."""
     query = (select(Mention.assignee_id, func.count())
-             .where(Mention.assignee_id.is_not(None), Mention.status.in_(OPEN_STATUSES))
+             .where(Mention.assignee_id.is_not(None), Mention.status.in_(OPEN_WORK))
              .group_by(Mention.assignee_id))
     counts: dict[int, int] = {uid: n for uid, n in session.execute(query)}
     users = session.execute(select(User.id, User.display_name, User.username, User.role)

@@ -1,7 +1,7 @@
-"""The audit log helper every console action calls.
+"""Audit entries: every change of work state records who did what, in the same transaction.
 
-It depends on the core only (no Flask, no web.auth), so any module, sign-in included, can import
-it without an import cycle; the admin page that reads the log is web.audit_log.
+The console, the CLI and the jobs all call `audit`; the admin page that reads the log is
+web.audit_log. `apply_changes` is the edit-and-audit step of the settings-like CRUD pages.
 """
 
 from __future__ import annotations
@@ -39,3 +39,19 @@ def audit(session: Session, user_id: int | None, action: str, target_type: str =
                      details=_plain(details) if details else None)
     session.add(entry)
     return entry
+
+
+def apply_changes(session: Session, user_id: int | None, row: Any, values: dict[str, Any],
+                  action: str, target_type: str, *, extra: dict[str, Any] | None = None,
+                  **details: Any) -> dict[str, Any]:
+    """Set the fields that differ and audit them as {field: [old, new]} (plus `extra`, changes
+    made outside `values`); return what changed. Nothing changed: no audit entry."""
+    changed = {name: [getattr(row, name), value] for name, value in values.items()
+               if getattr(row, name) != value}
+    for name, (_old, value) in changed.items():
+        setattr(row, name, value)
+    changed.update(extra or {})
+    if changed:
+        audit(session, user_id, action, target_type, getattr(row, "id", ""), **details,
+              changes=changed)
+    return changed
