@@ -338,3 +338,24 @@ class Presence(Base):
     seen_at: Mapped[datetime] = mapped_column(default=now)
     # The newest thread message the user's open page had seen (for collision warnings).
     draft_seen_latest_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class CsatSurvey(Base):
+    """A one-question satisfaction survey offered after a mention was resolved (earful.work.csat).
+
+    The token in the link is the only key to it: unguessable, single-use, expiring.
+    """
+
+    __tablename__ = "csat_surveys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # One survey per mention, ever (resolving again does not ask again).
+    mention_id: Mapped[int] = mapped_column(ForeignKey("mentions.id", ondelete="CASCADE"),
+                                            unique=True, index=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    expires_at: Mapped[datetime]
+    answered_at: Mapped[datetime | None] = mapped_column(index=True)  # the dashboard's range
+    score: Mapped[int | None] = mapped_column(Integer)  # 1-5
+    comment: Mapped[str | None] = mapped_column(Text)
+    lang: Mapped[str] = mapped_column(String(8), default="en")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import string
 import tomllib
 import types
 import typing
@@ -90,6 +91,7 @@ class SourceSettings:
     credentials: dict[str, str] = field(default_factory=dict)
     daily_request_budget: int = 0
     monthly_request_budget: int = 0
+    acknowledge_out_of_hours: bool = False
 
 
 @dataclass
@@ -174,6 +176,49 @@ class ResponderSettings:
 
 
 @dataclass
+class CsatSettings:
+    """One follow-up reply after a conversation is resolved, linking to a one-question rating."""
+
+    enabled: bool = False
+    # Per language; {csat_url} is the rating page, the reply placeholders ({first_name}...) work.
+    message: dict[str, str] = field(default_factory=lambda: {
+        "en": "Thanks for talking to us, {first_name}. How did we do? {csat_url}",
+        "ro": "Mulțumim că ne-ai scris, {first_name}. Cum ne-am descurcat? {csat_url}",
+        "el": "Ευχαριστούμε που μας μιλήσατε, {first_name}. Πώς τα πήγαμε; {csat_url}",
+        "ru": "Спасибо, что обратились к нам, {first_name}. Как мы справились? {csat_url}",
+        "es": "Gracias por escribirnos, {first_name}. ¿Qué tal lo hicimos? {csat_url}",
+        "fr": "Merci de nous avoir écrit, {first_name}. Comment avons-nous fait ? {csat_url}",
+        "de": "Danke, dass Sie uns geschrieben haben, {first_name}. Wie waren wir? {csat_url}",
+    })
+    expiry_days: int = 14
+
+
+ACKNOWLEDGEMENT_PLACEHOLDERS = ("first_name", "handle", "brand", "opens_at")
+
+
+@dataclass
+class AcknowledgementSettings:
+    """The automatic out-of-hours reply (sent only for sources with acknowledge_out_of_hours)."""
+
+    message: dict[str, str] = field(default_factory=lambda: {
+        "en": "Hi {first_name}, thanks for getting in touch. Our team is away right now and "
+              "will reply from {opens_at}.",
+        "ro": "Bună, {first_name}, mulțumim că ne-ai scris. Echipa noastră nu este disponibilă "
+              "acum și îți va răspunde începând cu {opens_at}.",
+        "el": "Γεια σας {first_name}, ευχαριστούμε που επικοινωνήσατε μαζί μας. Η ομάδα μας "
+              "δεν είναι διαθέσιμη αυτή τη στιγμή και θα σας απαντήσει από {opens_at}.",
+        "ru": "Здравствуйте, {first_name}! Спасибо, что написали нам. Сейчас наша команда не на "
+              "связи и ответит вам с {opens_at}.",
+        "es": "Hola, {first_name}, gracias por escribirnos. Nuestro equipo no está disponible "
+              "en este momento y te responderá a partir de {opens_at}.",
+        "fr": "Bonjour {first_name}, merci de nous avoir écrit. Notre équipe est absente pour "
+              "le moment et vous répondra à partir de {opens_at}.",
+        "de": "Hallo {first_name}, danke für deine Nachricht. Unser Team ist gerade nicht "
+              "erreichbar und antwortet dir ab {opens_at}."})
+    max_age_minutes: int = 60
+
+
+@dataclass
 class Settings:
     app: AppSettings = field(default_factory=AppSettings)
     server: ServerSettings = field(default_factory=ServerSettings)
@@ -190,6 +235,8 @@ class Settings:
     alerts: AlertDefaults = field(default_factory=AlertDefaults)
     console: ConsoleSettings = field(default_factory=ConsoleSettings)
     responder: ResponderSettings = field(default_factory=ResponderSettings)
+    csat: CsatSettings = field(default_factory=CsatSettings)
+    acknowledgements: AcknowledgementSettings = field(default_factory=AcknowledgementSettings)
     # Where the settings came from: relative paths (instance_path) resolve against it.
     base_dir: Path = field(default_factory=Path.cwd, metadata={"internal": True})
 
@@ -316,6 +363,7 @@ def validate(settings: Settings) -> None:
     for name in ("dispatch_interval_seconds", "batch_size", "max_attempts", "retry_base_seconds",
                  "retry_max_seconds", "claim_lease_seconds"):
         _check(getattr(settings.responder, name) > 0, f"responder.{name} must be positive")
+    _check_csat(settings.csat)
     _check(settings.classifier.mode in ("fast", "accurate"),
            "classifier.mode must be fast or accurate")
     _check(settings.app.log_level.upper() in ("DEBUG", "INFO", "WARNING", "ERROR"),
@@ -345,6 +393,7 @@ def validate(settings: Settings) -> None:
         for urgency in URGENCIES:
             _check(urgency in targets and targets[urgency] > 0,
                    f"sla.{table}.{urgency} must be a positive number of minutes")
+    _check_acknowledgements(settings.acknowledgements)
     try:
         import zoneinfo
 
@@ -352,6 +401,34 @@ def validate(settings: Settings) -> None:
     except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
         raise SettingsError(f"settings: calendar.timezone {settings.calendar.timezone!r} "
                             "is not a known time zone") from exc
+
+
+def _check_acknowledgements(config: AcknowledgementSettings) -> None:
+    _check(config.max_age_minutes > 0, "acknowledgements.max_age_minutes must be positive")
+    _check("en" in config.message,
+           "acknowledgements.message.en is required (the fall-back for other languages)")
+    for lang, body in config.message.items():
+        where = f"acknowledgements.message.{lang}"
+        try:
+            fields = [(name, spec or conv) for _text, name, spec, conv
+                      in string.Formatter().parse(body) if name is not None]
+        except ValueError:
+            raise SettingsError(f"settings: {where}: unbalanced braces (write {{{{ or }}}} "
+                                "for a literal brace)") from None
+        names = {name for name, _extra in fields}
+        unknown = sorted(names - set(ACKNOWLEDGEMENT_PLACEHOLDERS))
+        _check(not unknown and not any(extra for _name, extra in fields),
+               f"{where}: placeholders are plain names: "
+               + ", ".join("{" + p + "}" for p in ACKNOWLEDGEMENT_PLACEHOLDERS))
+        _check("opens_at" in names, f"{where} must say when the team is back: {{opens_at}}")
+
+
+def _check_csat(csat: CsatSettings) -> None:
+    _check(csat.expiry_days > 0, "csat.expiry_days must be positive")
+    for lang, text in csat.message.items():
+        _check("{csat_url}" in text, f"csat.message.{lang} must contain {{csat_url}}")
+    _check("en" in csat.message or not csat.enabled,
+           "csat.message.en is required when csat.enabled (the fallback language)")
 
 
 def _check_platform_needs(where: str, platform: str, base_url: str,

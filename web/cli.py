@@ -317,9 +317,10 @@ def stats() -> None:
 
 
 def _register_classifier_commands() -> None:
-    from web.cli_classifier import register
+    from web import cli_classifier, cli_work
 
-    register(cli)  # classify, train, evaluate, label
+    cli_classifier.register(cli)  # classify, train, evaluate, label
+    cli_work.register(cli)  # outbox, sla
 
 
 _register_classifier_commands()

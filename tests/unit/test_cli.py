@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -166,3 +167,71 @@ def test_classifier_commands_through_the_real_cli(earful: Run, tmp_path: Path) -
     assert nothing_before.exit_code != 0 and nothing_before.output.strip()
     assert earful("train").exit_code == 0
     assert earful("train", "--rollback").exit_code == 0
+
+
+def _instance_session(tmp_path: Path) -> Any:
+    from earful.db import make_engine, session_factory
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'instance' / 'earful.db'}")
+    return session_factory(engine)()
+
+
+def test_label_from_the_cli_is_the_consoles_correction(earful: Run, tmp_path: Path) -> None:
+    """One vocabulary ("true"/"false"), the SLA follows, and the change is audited."""
+    from sqlalchemy import select
+
+    from earful.models import AuditLog, LabelCorrection, Mention
+
+    assert earful("demo", "--instant").exit_code == 0
+    with _instance_session(tmp_path) as session:
+        target = session.scalars(select(Mention).where(
+            Mention.complaint.is_(True), Mention.urgency != "low",
+            Mention.status == "new")).first()
+        assert target is not None and target.sla_due_at is not None
+        mention_id = target.id
+    result = earful("label", str(mention_id), "--complaint", "false", "--urgency", "low")
+    assert result.exit_code == 0, result.output
+    assert earful("label", str(mention_id), "--complaint", "no").exit_code != 0
+    with _instance_session(tmp_path) as session:
+        correction = session.scalars(select(LabelCorrection).where(
+            LabelCorrection.field == "complaint")).one()
+        assert (correction.old_value, correction.new_value) == ("true", "false")
+        mention = session.get(Mention, mention_id)
+        assert mention is not None and mention.complaint is False
+        assert mention.sla_due_at is None  # a low-urgency non-complaint is owed no answer
+        assert "label.correct" in session.scalars(select(AuditLog.action)).all()
+
+
+def test_outbox_commands(earful: Run, tmp_path: Path) -> None:
+    import uuid
+
+    from sqlalchemy import select
+
+    from earful.models import Mention, OutboxReply, User
+    from earful.settings import load_settings
+    from earful.work.replies import queue_reply
+
+    assert earful("demo", "--instant").exit_code == 0
+    assert "the outbox is empty" in earful("outbox").output
+    settings = load_settings(tmp_path / "settings.toml")
+    with _instance_session(tmp_path) as session:
+        user = User(username="cli-agent", password_hash="x", role="agent")
+        session.add(user)
+        session.flush()
+        mention = session.scalars(select(Mention).where(Mention.status == "new")).first()
+        assert mention is not None
+        row = queue_reply(session, mention, "Sorry about that!", str(uuid.uuid4()), user.id,
+                          settings)
+        session.commit()
+        row_id = row.id
+    assert f"#{row_id:<6} queued" in earful("outbox", "list").output
+    assert earful("outbox", "retry", str(row_id)).exit_code != 0  # only a failed one
+    sent = earful("outbox", "send")
+    assert sent.exit_code == 0 and f"#{row_id}: sent" in sent.output
+    assert "sent" in earful("outbox", "list", "--status", "sent").output
+    cancel = earful("outbox", "cancel", str(row_id))
+    assert cancel.exit_code != 0 and "cannot be cancelled" in cancel.output
+    assert "no outbox row #999" in earful("outbox", "cancel", "999").output
+    with _instance_session(tmp_path) as session:
+        assert session.get(OutboxReply, row_id).status == "sent"  # type: ignore[union-attr]
+    assert "due time(s) changed" in earful("sla", "recompute").output
