@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 
 from earful.clock import now
 from earful.models import Author, LabelCorrection, Mention, OutboxReply, User
-from earful.vocab import URGENCY_RANK
 from earful.runtime import Runtime
+from earful.vocab import URGENCY_RANK
 from tests.browser.conftest import screenshot, sign_in
 
 pytestmark = pytest.mark.browser

@@ -55,3 +55,45 @@ def test_ruff_is_clean() -> None:
     result = subprocess.run([sys.executable, "-m", "ruff", "check", str(ROOT)],
                             capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# A mention's status changes in one function (earful.work.status.move); outbox rows change in
+# the outbox and reply rules. Creating a row with a status (ingest, the demo) is not a change.
+STATUS_WRITERS = {"earful/work/status.py", "earful/work/outbox.py", "earful/work/replies.py"}
+NOT_A_STATUS_CHANGE = {
+    "web/inbox_query.py": "the inbox filter's own `status` field",
+    "listener/demo/backfill.py": "back-dated demo history is stored already answered",
+}
+
+
+def _status_writes(path: Path) -> list[int]:
+    """Lines that assign `<something>.status = ...` or `.values(status=...)`."""
+    lines = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        targets = node.targets if isinstance(node, ast.Assign) else \
+            [node.target] if isinstance(node, ast.AugAssign | ast.AnnAssign) else []
+        if any(isinstance(t, ast.Attribute) and t.attr == "status" for t in targets):
+            lines.append(node.lineno)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and node.func.attr == "values" \
+                and any(k.arg == "status" for k in node.keywords):
+            lines.append(node.lineno)
+    return lines
+
+
+def test_every_status_change_goes_through_the_work_rules() -> None:
+    offenders = {}
+    for package in PACKAGES:
+        for path in (ROOT / package).rglob("*.py"):
+            name = str(path.relative_to(ROOT))
+            if "migrations" in path.parts or name in STATUS_WRITERS | set(NOT_A_STATUS_CHANGE):
+                continue
+            if found := _status_writes(path):
+                offenders[name] = found
+    assert offenders == {}
+
+
+def test_the_status_rule_finds_a_direct_write(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text("mention.status = 'open'\nupdate(Mention).values(status='x')\n")
+    assert _status_writes(sample) == [1, 2]
