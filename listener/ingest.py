@@ -14,15 +14,16 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, select, tuple_, update
+from sqlalchemy import func, or_, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from classifier import Labels, Model, TextInput
 from earful.clock import now
-from earful.models import Author, Mention
+from earful.models import Author, Mention, OutboxReply
 from earful.sla import SlaPolicy, needs_answer
 from earful.vocab import URGENCY_RANK
+from earful.work.outbox import NOT_AN_ANSWER
 from listener.records import InvalidRecord, MentionRecord
 
 log = logging.getLogger(__name__)
@@ -221,10 +222,16 @@ def _mark_answered(session: Session, records: list[MentionRecord]) -> None:
     """Our own reply, however it was posted, stops the first-response clock of what it answers."""
     for record in records:
         if record.is_own and record.parent_external_id:
+            # An automatic post we sent (acknowledgement, survey) is not an answer.
+            automatic = select(OutboxReply.id).where(
+                OutboxReply.platform == record.platform,
+                OutboxReply.external_id == record.external_id,
+                or_(*(OutboxReply.idempotency_key.startswith(p) for p in NOT_AN_ANSWER)))
             session.execute(update(Mention).where(
                 Mention.platform == record.platform,
                 Mention.external_id == record.parent_external_id,
-                Mention.first_response_at.is_(None)).values(first_response_at=record.created_at))
+                Mention.first_response_at.is_(None), ~automatic.exists())
+                .values(first_response_at=record.created_at))
 
 
 def _dialect_insert(session: Session) -> Any:

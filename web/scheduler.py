@@ -27,6 +27,7 @@ class JobSpec:
 
 
 AUTO_ASSIGN_SECONDS = 30
+ACKNOWLEDGE_SECONDS = 60
 
 
 def job_table(settings: Settings) -> list[JobSpec]:
@@ -36,6 +37,10 @@ def job_table(settings: Settings) -> list[JobSpec]:
             for source in configured_sources(settings)]
     jobs.append(JobSpec(id="outbox:dispatch", func="responder.dispatch:dispatch_outbox",
                         args=(), seconds=settings.responder.dispatch_interval_seconds))
+    if any(source.acknowledge_out_of_hours for source in settings.sources):
+        jobs.append(JobSpec(id="outbox:acknowledge",
+                            func="earful.work.acknowledgements:run_acknowledgements", args=(),
+                            seconds=ACKNOWLEDGE_SECONDS))
     if settings.console.auto_assign:
         jobs.append(JobSpec(id="route:auto-assign",
                             func="earful.work.assignment:run_auto_assign", args=(),

@@ -27,6 +27,14 @@ from earful.work.errors import WorkflowError
 from earful.work.status import start_work
 
 ERROR_LENGTH = 500
+# Automatic posts that are not an answer to the customer: the first-response clock keeps running
+# (out-of-hours acknowledgements, satisfaction follow-ups). Their idempotency keys start so.
+NOT_AN_ANSWER = ("ack:", "csat:")
+
+
+def is_answer(idempotency_key: str) -> bool:
+    """Does sending this row answer the customer (and so stop the first-response clock)?"""
+    return not idempotency_key.startswith(NOT_AN_ANSWER)
 
 
 def new_claim_token() -> str:
@@ -69,7 +77,7 @@ def mark_sent(session: Session, row: OutboxReply, external_id: str, url: str,
     row.external_id, row.url = external_id, url
     row.sent_at = sent_at or now()
     row.error, row.uncertain, row.next_attempt_at = None, False, None
-    if row.mention_id is not None:
+    if row.mention_id is not None and is_answer(row.idempotency_key):
         mention = session.get(Mention, row.mention_id)
         if mention is not None and (mention.first_response_at is None
                                     or mention.first_response_at > row.sent_at):

@@ -273,3 +273,16 @@ def test_the_demo_closes_the_loop(rt: Runtime, clock: FrozenClock, session: Sess
     session.expire_all()
     assert session.get(OutboxReply, row.id).external_id.startswith("reply-")  # type: ignore[union-attr]
     assert isinstance(session.get(Mention, mention.id).first_response_at, datetime)  # type: ignore[union-attr]
+
+
+def test_an_automatic_post_is_not_a_first_response(rt: Runtime, platform: Platform,
+                                                    session: Session) -> None:
+    mention = add_mention(session)
+    row = OutboxReply(idempotency_key=f"ack:{mention.id}:2026-01-05", mention_id=mention.id,
+                      platform="x", account_handle="LumenMobile",
+                      in_reply_to=mention.external_id, text="We are away until 09:00.")
+    session.add(row)
+    session.commit()
+    assert dispatcher.dispatch(rt).outcomes == {row.id: "sent"}
+    session.expire_all()
+    assert session.get(Mention, mention.id).first_response_at is None  # type: ignore[union-attr]
