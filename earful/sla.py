@@ -1,12 +1,18 @@
-"""SLA targets per urgency, counted in business hours by the core calendar."""
+"""SLA targets per urgency, counted in business hours by the core calendar, and recomputing
+stored due times after the calendar or the targets change (`earful sla recompute`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
 from earful.calendar import BusinessCalendar
+from earful.models import Mention
 from earful.settings import Settings
+from earful.vocab import OPEN_WORK
 
 
 @dataclass(frozen=True)
@@ -32,14 +38,6 @@ def needs_answer(complaint: bool, urgency: str) -> bool:
     """Complaints and anything above low urgency (questions) are owed a reply."""
     return complaint or urgency != "low"
 
-
-# Recomputing stored due times (after the calendar or the targets change). Imported here, not at
-# the top, so this section stays an append to the policy above.
-from sqlalchemy import select, update  # noqa: E402
-from sqlalchemy.orm import Session  # noqa: E402
-
-from earful.models import Mention  # noqa: E402
-from earful.vocab import OPEN_WORK  # noqa: E402
 
 _RECOMPUTE_BATCH = 1000
 

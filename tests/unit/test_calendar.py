@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from earful.calendar import BusinessCalendar, parse_spans, read_ical_dates
+from earful.calendar import BusinessCalendar, parse_spans
+from earful.holidays import read_ical_dates
 from earful.settings import CalendarSettings, SettingsError, load_settings
 
 WEEKDAYS_9_TO_5 = CalendarSettings(timezone="Europe/Bucharest")
