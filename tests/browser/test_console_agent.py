@@ -15,6 +15,7 @@ from earful.clock import now
 from earful.models import Author, LabelCorrection, Mention, OutboxReply, User
 from earful.runtime import Runtime
 from earful.vocab import URGENCY_RANK
+from responder.dispatch import dispatch
 from tests.browser.conftest import screenshot, sign_in
 
 pytestmark = pytest.mark.browser
@@ -101,12 +102,18 @@ def test_conversation_correct_a_label_and_reply_with_a_canned_response(
     text.type(" Thanks!")
     screenshot(page, "conversation-composing")
     page.click("#send-reply")
-    expect(page.locator("main > .flash")).to_contain_text("Reply queued.")
+    expect(page.locator("main > .flash")).to_contain_text("Reply queued")
     expect(page.locator(".message.outbox").last).to_contain_text("Thanks!")
     expect(page.locator(".message.outbox").last).to_contain_text("queued")
     with console_rt.sessions() as session:
         row = session.scalar(select(OutboxReply).where(OutboxReply.mention_id == mention_id))
         assert row is not None and row.status == "queued" and row.text.endswith("Thanks!")
+    # The dispatcher's next run (every few seconds under `earful serve`) posts it on the demo.
+    assert dispatch(console_rt).outcomes == {row.id: "sent"}
+    page.reload()
+    expect(page.locator(".message.outbox").last).to_contain_text("our reply · sent")
+    expect(page.locator(".message.outbox .sent").last).to_contain_text("Sent")
+    expect(page.locator("h1 .sla")).not_to_contain_text("first response")  # answered now
     page.evaluate("window.scrollTo(0, 0)")
     screenshot(page, "conversation", doc_name="conversation.png")
 
@@ -126,7 +133,7 @@ def test_collision_warning_between_two_colleagues(live_server: str, console_rt: 
     bob.locator("#reply-text").type("Bob answers first")
     expect(alice.locator("#presence")).to_contain_text("Bob Builder is typing", timeout=5000)
     bob.click("#send-reply")
-    expect(bob.locator("main > .flash")).to_contain_text("Reply queued.")
+    expect(bob.locator("main > .flash")).to_contain_text("Reply queued")
 
     # Alice's page learns of it from the next ping, before she sends...
     expect(alice.locator("#newer-warning")).to_be_visible(timeout=5000)
@@ -139,7 +146,7 @@ def test_collision_warning_between_two_colleagues(live_server: str, console_rt: 
     screenshot(alice, "collision-confirm")
     alice.check("#confirm-newer")
     alice.click("#send-reply")
-    expect(alice.locator("main > .flash")).to_contain_text("Reply queued.")
+    expect(alice.locator("main > .flash")).to_contain_text("Reply queued")
     with console_rt.sessions() as session:
         texts = session.scalars(select(OutboxReply.text).where(
             OutboxReply.mention_id == mention_id)).all()

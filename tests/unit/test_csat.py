@@ -19,9 +19,8 @@ from earful.clock import FrozenClock, now
 from earful.models import AuditLog, CsatSurvey, Mention, OutboxReply
 from earful.runtime import Runtime
 from earful.settings import CsatSettings, Settings, SettingsError, validate
-from earful.work import WorkflowError
+from earful.work import WorkflowError, status
 from earful.work.csat import COMMENT_CHARS, csat_summary, offer_survey, record_answer
-from earful.work import status
 from earful.work.status import set_status
 from tests.unit.web_console_support import add_author, add_mention, console_runtime, make_app
 
@@ -163,8 +162,8 @@ def test_not_offered(rt: Runtime, session: Session, clock: FrozenClock, case: st
     if case == "disabled":
         rt.settings.csat.enabled = False
     if case in ("own", "not resolved"):
-        status = "own" if case == "own" else "waiting"
-        mention = add_mention(session, author=add_author(session), status=status)
+        state = "own" if case == "own" else "waiting"
+        mention = add_mention(session, author=add_author(session), status=state)
     else:
         mention = add_mention(session, author=None if case == "no author" else
                               add_author(session), deleted=case == "deleted")
