@@ -169,33 +169,34 @@ def _back(row: OutboxReply) -> Any:
     return redirect(url_for("conversations.show", mention_id=row.mention_id))
 
 
+def _act(outbox_id: int, change: Any, done: str) -> Any:
+    """Apply one rule to an outbox row; a refused change is explained, not half-applied."""
+    session = get_db()
+    row = session.get(OutboxReply, outbox_id) or abort(404)
+    try:
+        change(session, row, current_user.id)
+    except WorkflowError as exc:
+        session.rollback()
+        flash(str(exc), "error")
+        return _back(row)
+    session.commit()
+    flash(done, "info")
+    return _back(row)
+
+
 @bp.post("/outbox/<int:outbox_id>/<any(approve, reject):decision>")
 @role_required("lead")
 def decide_view(outbox_id: int, decision: str) -> Any:
     """A lead approves (queues) or rejects (cancels) a reply that needed approval."""
-    session = get_db()
-    row = session.get(OutboxReply, outbox_id) or abort(404)
-    try:
-        decide(session, row, decision == "approve", current_user.id)
-    except WorkflowError as exc:
-        flash(str(exc), "error")
-        return _back(row)
-    session.commit()
-    flash("Reply approved and queued." if decision == "approve" else "Reply rejected.", "info")
-    return _back(row)
+    approve = decision == "approve"
+    return _act(outbox_id, lambda session, row, user: decide(session, row, approve, user),
+                "Reply approved and queued." if approve else "Reply rejected.")
 
 
 @bp.post("/outbox/<int:outbox_id>/<any(retry, cancel):action>")
 @role_required("agent")
 def outbox_action(outbox_id: int, action: str) -> Any:
     """Send a failed reply again, or withdraw one that has not gone out."""
-    session = get_db()
-    row = session.get(OutboxReply, outbox_id) or abort(404)
-    try:
-        (outbox.retry if action == "retry" else outbox.cancel)(session, row, current_user.id)
-    except WorkflowError as exc:
-        flash(str(exc), "error")
-        return _back(row)
-    session.commit()
-    flash("Reply queued again." if action == "retry" else "Reply cancelled.", "info")
-    return _back(row)
+    if action == "retry":
+        return _act(outbox_id, outbox.retry, "Reply queued again.")
+    return _act(outbox_id, outbox.cancel, "Reply cancelled.")

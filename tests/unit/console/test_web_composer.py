@@ -256,3 +256,41 @@ def test_a_reply_with_no_account_to_send_it_says_so(agent: FlaskClient, session:
     assert "No brand account is configured to post on mastodon" in response.get_data(
         as_text=True)
     assert session.scalars(select(OutboxReply)).all() == []
+
+
+def test_a_refused_reply_shows_why_and_can_be_edited_or_sent_again(
+        agent: FlaskClient, session: Session) -> None:
+    m = add_mention(session, external_id="555")
+    agent.post(f"/conversations/{m.id}/reply", data=form_of(agent, m.id, "First try"))
+    row = session.scalars(select(OutboxReply)).one()
+    row.status, row.error = "failed", "x: you cannot reply to this conversation"
+    session.commit()
+    html = agent.get(f"/conversations/{m.id}").get_data(as_text=True)
+    assert "Not sent: x: you cannot reply to this conversation" in html
+    # Edit and send: the composer starts from the refused text; sending replaces the old row.
+    html = agent.get(f"/conversations/{m.id}?edit={row.id}").get_data(as_text=True)
+    assert re.search(r"<textarea[^>]*>First try</textarea>", html)
+    form = form_of(agent, m.id, "Second try")
+    form["replaces"] = str(row.id)
+    assert agent.post(f"/conversations/{m.id}/reply", data=form).status_code == 302
+    session.expire_all()
+    rows = session.scalars(select(OutboxReply).order_by(OutboxReply.id)).all()
+    assert [(r.status, r.text) for r in rows] == [("cancelled", "First try"),
+                                                   ("queued", "Second try")]
+    # Cancel the new one, then "send again" is refused for it (only failed replies retry).
+    assert agent.post(f"/outbox/{rows[1].id}/cancel").status_code == 302
+    response = agent.post(f"/outbox/{rows[1].id}/retry", follow_redirects=True)
+    assert "Only a failed reply can be retried" in response.get_data(as_text=True)
+    assert agent.post("/outbox/99999/retry").status_code == 404
+
+
+def test_a_sent_reply_links_to_the_platform(agent: FlaskClient, session: Session) -> None:
+    m = add_mention(session, external_id="556", url="https://x.com/ana/status/556")
+    agent.post(f"/conversations/{m.id}/reply", data=form_of(agent, m.id))
+    row = session.scalars(select(OutboxReply)).one()
+    row.status, row.sent_at, row.url = "sent", now(), "https://x.com/LumenMobile/status/9"
+    session.commit()
+    html = agent.get(f"/conversations/{m.id}").get_data(as_text=True)
+    assert 'href="https://x.com/LumenMobile/status/9"' in html  # our reply on the platform
+    assert 'href="https://x.com/ana/status/556"' in html  # the original post
+    assert "our reply · sent" in html
