@@ -144,6 +144,9 @@ def make_reddit(credentials: Mapping[str, str], base_url: str = "", user_agent: 
     reddit = praw.Reddit(
         user_agent=user_agent or USER_AGENT.format(handle=credentials.get("username", "")),
         check_for_updates=False,  # else praw asks PyPI for a newer version at start-up
+        # praw would sleep out a short RATELIMIT refusal and post again inside the request;
+        # the responder reschedules instead (RateLimited), so no worker is held waiting.
+        ratelimit_seconds=0,
         requestor_class=_Requestor, requestor_kwargs={"limits": limits},
         **urls, **options)
     return reddit, limits
