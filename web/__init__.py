@@ -13,7 +13,7 @@ from earful.settings import Settings
 def create_app(settings: Settings | None = None, rt: Runtime | None = None,
                config: dict[str, Any] | None = None) -> Flask:
     """Build the console. Tests pass settings (or a ready runtime) and config overrides."""
-    from web import auth, db, inbox, security
+    from web import auth, csat, db, inbox, security
     from web.context import build_runtime, secret_key
 
     rt = rt or build_runtime(settings, with_model=False)
@@ -34,6 +34,7 @@ def create_app(settings: Settings | None = None, rt: Runtime | None = None,
     auth.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(inbox.bp)
+    app.register_blueprint(csat.bp)
     _register_console(app)
     _register_lead_admin(app)
     return app

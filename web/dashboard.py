@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from earful.vocab import SENTIMENTS
 from earful.work import measures as metrics
+from earful.work.csat import csat_summary
 from earful.work.measures import DateRange, Table
 from web import charts
 from web.auth import role_required
@@ -81,9 +82,11 @@ def index() -> Any:
     rng, calendar, error = _range_and_calendar()
     session = get_db()
     tables = {name: metrics.compute(name, session, rng, calendar) for name in metrics.METRICS}
+    csat = (csat_summary(session, rng.start, rng.end)
+            if get_runtime().settings.csat.enabled else None)
     return render_template("dashboard.html", rng=rng, error=error, tables=tables,
                            charts=_charts(tables), order=metrics.METRICS,
-                           duration=format_minutes)
+                           duration=format_minutes, csat=csat)
 
 
 def format_minutes(minutes: float | None) -> str:

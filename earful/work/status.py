@@ -12,6 +12,7 @@ from earful.clock import now
 from earful.models import Mention
 from earful.vocab import SETTABLE_STATUSES, Status
 from earful.work.audit import audit
+from earful.work.csat import offer_survey
 from earful.work.errors import WorkflowError
 
 
@@ -27,6 +28,7 @@ def move(session: Session, mention: Mention, status: Status, user_id: int | None
     if why:
         details["why"] = why
     audit(session, user_id, "mention.status", "mention", mention.id, **details)
+    offer_survey(session, mention)  # resolved: the optional satisfaction follow-up
     return True
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import re
 from collections.abc import Iterator
 from datetime import timedelta
@@ -19,7 +18,7 @@ from earful.clock import FrozenClock, now
 from earful.models import AuditLog, CsatSurvey, Mention, OutboxReply
 from earful.runtime import Runtime
 from earful.settings import CsatSettings, Settings, SettingsError, validate
-from earful.work import WorkflowError, status
+from earful.work import WorkflowError
 from earful.work.csat import COMMENT_CHARS, csat_summary, offer_survey, record_answer
 from earful.work.status import set_status
 from tests.unit.web_console_support import add_author, add_mention, console_runtime, make_app
@@ -38,12 +37,9 @@ def rt(settings: Settings, tmp_path: Path, migrated_template: Path) -> Iterator[
 
 
 def csat_app(rt: Runtime, csrf: bool = False) -> Flask:
-    """The console, with the CSAT page registered if web/__init__.py does not do it yet."""
+    """The console as built for production: the CSAT page is one of its public routes."""
     app = make_app(rt, csrf=csrf)
-    if "csat" not in app.blueprints:
-        from web import csat
-
-        app.register_blueprint(csat.bp)
+    assert "csat" in app.blueprints
     return app
 
 
@@ -144,10 +140,8 @@ def test_without_settings_it_uses_the_installed_runtime(rt: Runtime, session: Se
     assert len(csat_rows(session)) == 1
 
 
-def test_resolving_offers_it_once_the_status_hook_is_in(rt: Runtime, session: Session,
-                                                       clock: FrozenClock) -> None:
-    if "offer_survey" not in inspect.getsource(status.move):
-        pytest.skip("earful.work.status.move does not call offer_survey yet")
+def test_resolving_through_the_status_rule_offers_it(rt: Runtime, session: Session,
+                                                     clock: FrozenClock) -> None:
     mention = resolved(session, lang="fr")
     (row,) = csat_rows(session)
     assert row.text.startswith("Merci de nous avoir écrit, Ana.")
@@ -299,6 +293,23 @@ def test_summary_figures(rt: Runtime, session: Session, clock: FrozenClock) -> N
     session.commit()
     summary = csat_summary(session, start, start + timedelta(days=1))
     assert summary == {"offered": 5, "answered": 3, "average": 3.67, "satisfied_percent": 66.7}
+
+
+
+def test_the_dashboard_shows_csat_when_it_is_on(rt: Runtime, session: Session,
+                                                clock: FrozenClock) -> None:
+    from tests.unit.web_console_support import add_user, login
+
+    survey = offered(session, rt)
+    record_answer(session, survey.token, 5, "")
+    session.commit()
+    add_user(session, "lena", role="lead")
+    lead = csat_app(rt).test_client()
+    login(lead, "lena")
+    html = lead.get("/dashboard").get_data(as_text=True)
+    assert "CSAT average" in html and "1 answers, 1 surveys offered" in html
+    rt.settings.csat.enabled = False
+    assert "CSAT average" not in lead.get("/dashboard").get_data(as_text=True)
 
 
 # --- settings -----------------------------------------------------------------------------

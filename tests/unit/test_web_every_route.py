@@ -13,7 +13,7 @@ from earful.runtime import Runtime
 from earful.settings import Settings
 from tests.unit.web_console_support import add_user, console_runtime, login, make_app
 
-PUBLIC = {"static", "auth.login"}  # reachable without signing in, on purpose
+PUBLIC = {"static", "auth.login", "csat.survey"}  # reachable without signing in, on purpose
 
 
 @pytest.fixture
