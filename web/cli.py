@@ -17,6 +17,7 @@ from earful import runtime
 from earful.models import ROLES, Mention, Source, User
 from earful.settings import SettingsError, check_credentials
 from web.context import ensure_model, session_scope
+from web.db import get_runtime
 
 log = logging.getLogger("earful")
 
@@ -62,7 +63,8 @@ cli.add_command(shell_command)
 
 
 def rt() -> runtime.Runtime:
-    return current_app.config["EARFUL_RUNTIME"]  # type: ignore[no-any-return]
+    """The app's runtime (the one way to services, as in the console's views)."""
+    return get_runtime()
 
 
 # --- database ------------------------------------------------------------------------------

@@ -39,24 +39,15 @@ def _runtime() -> Any:
         return build_runtime(with_model=False)
 
 
-def _model(ctx: click.Context) -> Any:
-    """The injected model (tests), else the runtime's, loaded on first use."""
-    if isinstance(ctx.obj, dict) and "model" in ctx.obj:
-        return ctx.obj["model"]
+def _model() -> Any:
+    """The runtime's model, loaded on first use (a test installs a runtime with its own)."""
     from web.context import ensure_model
 
     return ensure_model(_runtime()).model
 
 
-def _batch_size(ctx: click.Context) -> int:
-    if isinstance(ctx.obj, dict) and "batch_size" in ctx.obj:
-        return int(ctx.obj["batch_size"])
-    try:
-        return int(_runtime().settings.classifier.batch_size)
-    except Exception:  # no runtime (bare group): the classifier's default
-        from classifier.streaming import DEFAULT_BATCH
-
-        return DEFAULT_BATCH
+def _batch_size() -> int:
+    return int(_runtime().settings.classifier.batch_size)
 
 
 def _models_dir() -> Path:
@@ -89,13 +80,13 @@ def classify_cmd(ctx: click.Context, input_path: str | None, output_path: str | 
             click.echo(f"error: cannot read input: {exc}", err=True)
             ctx.exit(EXIT_INPUT)
     try:
-        model = _model(ctx)
+        model = _model()
     except Exception as exc:  # any load failure: say so and exit non-zero
         click.echo(f"error: cannot load the classifier model: {exc}", err=True)
         ctx.exit(EXIT_MODEL)
     out = open(output_path, "wb") if output_path else sys.stdout.buffer
     try:
-        stats = classify_stream(model, _lines(input_path), out, _batch_size(ctx))
+        stats = classify_stream(model, _lines(input_path), out, _batch_size())
     except OSError as exc:
         click.echo(f"error: cannot read input: {exc}", err=True)
         ctx.exit(EXIT_INPUT)
@@ -289,7 +280,7 @@ def _evaluate_corrections() -> None:
     if not rows:
         click.echo("no held-out label corrections yet (one mention in five is held out)")
         return
-    model = _model(click.get_current_context())
+    model = _model()
     report = evaluate_corrections(model, [(r.text, r.lang, r.field, r.label) for r in rows])
     click.echo(f"model {model.version}; {len(rows)} held-out corrections")
     for field, labels in report.items():

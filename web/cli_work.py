@@ -6,16 +6,11 @@ Each command calls the same function in earful.work as the console and the jobs.
 from __future__ import annotations
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
-from earful.runtime import Runtime
 from earful.vocab import OutboxStatus
 from web.context import session_scope
-
-
-def _rt() -> Runtime:
-    return current_app.config["EARFUL_RUNTIME"]  # type: ignore[no-any-return]
+from web.db import get_runtime
 
 
 @click.group("outbox", cls=AppGroup, invoke_without_command=True)
@@ -83,7 +78,7 @@ def outbox_send() -> None:
     """Send what is due now, in the foreground (the scheduler does this every interval)."""
     from responder.dispatch import dispatch
 
-    report = dispatch(_rt())
+    report = dispatch(get_runtime())
     if not report.outcomes:
         click.echo("nothing due")
     for outbox_id, kind in sorted(report.outcomes.items()):
@@ -100,7 +95,7 @@ def sla_recompute() -> None:
     from earful.sla import recompute_due_times
 
     with session_scope() as session:
-        changed = recompute_due_times(session, _rt().sla)
+        changed = recompute_due_times(session, get_runtime().sla)
     click.echo(f"{changed} due time(s) changed")
 
 
