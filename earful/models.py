@@ -226,7 +226,7 @@ class OutboxReply(Base):
     account_handle: Mapped[str] = mapped_column(String(200), default="")
     in_reply_to: Mapped[str | None] = mapped_column(String(200))
     text: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), default="queued")
+    status: Mapped[str] = mapped_column(String(16), default=OutboxStatus.QUEUED.value)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     approved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=now)

@@ -22,7 +22,7 @@ from classifier import Labels, Model, TextInput
 from earful.clock import now
 from earful.models import Author, Mention, OutboxReply
 from earful.sla import SlaPolicy, needs_answer
-from earful.vocab import URGENCY_RANK
+from earful.vocab import URGENCY_RANK, Status
 from earful.work.outbox import NOT_AN_ANSWER
 from listener.records import InvalidRecord, MentionRecord
 
@@ -153,7 +153,7 @@ def _recent_contacts(session: Session, records: list[MentionRecord],
         for author_id, count in session.execute(
                 select(Mention.author_id, func.count()).where(
                     Mention.author_id.in_(chunk), Mention.created_at >= since,
-                    Mention.first_response_at.is_(None), Mention.status != "own")
+                    Mention.first_response_at.is_(None), Mention.status != Status.OWN)
                 .group_by(Mention.author_id)):
             counts[by_id[author_id]] = count
     return counts
@@ -177,7 +177,8 @@ def _row(record: MentionRecord, labels: Labels, author_ids: dict[tuple[str, str]
         "urgency": labels.urgency, "urgency_rank": URGENCY_RANK[labels.urgency],
         "urgency_score": labels.urgency_score, "reasons": labels.reasons,
         "reason_codes": labels.reason_codes, "classifier_version": version,
-        "status": "own" if record.is_own else "new", "sla_due_at": due, "deleted": False,
+        "status": Status.OWN.value if record.is_own else Status.NEW.value,
+        "sla_due_at": due, "deleted": False,
     }
 
 

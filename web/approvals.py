@@ -8,6 +8,7 @@ from flask import Blueprint, render_template
 from sqlalchemy import select
 
 from earful.models import Mention, OutboxReply, User
+from earful.vocab import OutboxStatus
 from web.auth import role_required
 from web.db import get_db
 
@@ -24,6 +25,6 @@ def pending() -> Any:
         select(OutboxReply, Mention, User.display_name)
         .join(Mention, Mention.id == OutboxReply.mention_id, isouter=True)
         .join(User, User.id == OutboxReply.created_by, isouter=True)
-        .where(OutboxReply.status == "needs_approval")
+        .where(OutboxReply.status == OutboxStatus.NEEDS_APPROVAL)
         .order_by(OutboxReply.created_at, OutboxReply.id).limit(LIMIT)).all()
     return render_template("approvals.html", rows=rows, limit=LIMIT)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from earful.clock import now
 from earful.models import Incident, Mention, Source, User
 from earful.search import MATCH_CAP
-from earful.vocab import SENTIMENTS, URGENCY_RANK, Status
+from earful.vocab import SENTIMENTS, URGENCY_RANK, IncidentStatus, Status
 from earful.work import WorkflowError
 from earful.work.assignment import assign
 from earful.work.sla_clock import sla_state
@@ -54,7 +54,7 @@ def _users() -> list[User]:
 
 def open_incidents() -> list[Incident]:
     """Incidents a mention can be linked to (newest first)."""
-    return list(get_db().scalars(select(Incident).where(Incident.status != "resolved")
+    return list(get_db().scalars(select(Incident).where(Incident.status != IncidentStatus.RESOLVED)
                                  .order_by(Incident.started_at.desc()).limit(50)).all())
 
 

@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session
 
 from earful.models import Mention, Tag, mention_tags
 from earful.search import MATCH_CAP, newest_matches, text_matches
-from earful.vocab import SENTIMENTS, URGENCY_RANK
+from earful.vocab import SENTIMENTS, URGENCY_RANK, Status
 
-WORK_STATUSES = ("new", "open", "waiting", "resolved", "ignored")
+WORK_STATUSES = tuple(s.value for s in Status if s != Status.OWN)
 STATUS_CHOICES = {"active": ("new", "open"), "any": WORK_STATUSES,
                   **{status: (status,) for status in WORK_STATUSES}}
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

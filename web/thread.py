@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from earful.models import Author, Mention, Note, OutboxReply, User
+from earful.vocab import Status
 
 MAX_THREAD = 500
 MAX_DEPTH = 20
@@ -85,7 +86,7 @@ def _add_replies(session: Session, frontier: list[int], found: dict[int, Mention
 def _timeline(mentions: list[Mention], outbox: list[OutboxReply]
               ) -> list[tuple[datetime, str, Any]]:
     """Messages and our replies in time order; a sent reply already polled back shows once."""
-    posted = {m.external_id for m in mentions if m.status == "own"}
+    posted = {m.external_id for m in mentions if m.status == Status.OWN}
     items: list[tuple[datetime, str, Any]] = [(m.created_at, "mention", m) for m in mentions]
     items += [(o.sent_at or o.created_at, "outbox", o) for o in outbox
               if not (o.external_id and o.external_id in posted)]

@@ -12,6 +12,7 @@ from classifier import Model
 from earful.clock import now
 from earful.models import Mention
 from earful.sla import SlaPolicy
+from earful.vocab import Status
 from listener.demo.adapter import PLATFORM
 from listener.demo.scenario import HISTORY_LINES
 from listener.ingest import IngestResult, ingest
@@ -53,6 +54,6 @@ def backfill(session: Session, model: Model, sla: SlaPolicy, days: int) -> Inges
         assert created is not None
         answered = created + timedelta(minutes=rng.randint(5, 240))
         session.execute(update(Mention).where(Mention.id == mention_id).values(
-            status="resolved", first_response_at=answered,
+            status=Status.RESOLVED.value, first_response_at=answered,
             resolved_at=answered + timedelta(minutes=rng.randint(1, 600))))
     return result
