@@ -203,7 +203,8 @@ def record(session: Session, rt: Runtime, claim: Claim, result: Outcome, token: 
         outbox.mark_cancelled(session, row, result.message)
     elif result.kind == "failed":
         outbox.mark_failed(session, row, result.message)
-    elif row.attempts >= config.max_attempts:
+    elif row.attempts >= config.max_attempts and result.retry_at is None:
+        # (A rate limit is not a failed attempt: nothing was sent, the platform said when.)
         row.uncertain = row.uncertain or result.uncertain
         outbox.mark_failed(session, row, f"gave up after {row.attempts} attempts: "
                                          f"{result.message}")

@@ -10,7 +10,7 @@ arrived is confirmed.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
@@ -77,7 +77,7 @@ def composer_context(session: Session, thread: Thread, draft: Draft) -> dict[str
     values = placeholder_values(mention, settings, current_user.display_name)
     choices = canned_for(session, mention.lang)
     missing = [c.name for c in choices if not c.native]
-    canned = [type(c)(c.name, fill(c.body, values), c.lang, c.native) for c in choices]
+    canned = [replace(c, body=fill(c.body, values)) for c in choices]
     return {"draft": draft, "canned": canned,
             "missing_lang": "all" if missing and len(missing) == len(choices)
             else ", ".join(missing),

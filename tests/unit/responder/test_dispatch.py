@@ -286,3 +286,14 @@ def test_an_automatic_post_is_not_a_first_response(rt: Runtime, platform: Platfo
     assert dispatcher.dispatch(rt).outcomes == {row.id: "sent"}
     session.expire_all()
     assert session.get(Mention, mention.id).first_response_at is None  # type: ignore[union-attr]
+
+
+def test_rate_limits_never_use_up_the_attempts(rt: Runtime, platform: Platform,
+                                               clock: FrozenClock) -> None:
+    rt.settings.responder.max_attempts = 2
+    row_id, _ = _queue(rt)
+    for _ in range(4):
+        platform.script = [RateLimited(now() + timedelta(minutes=1))]
+        assert dispatcher.dispatch(rt).outcomes == {row_id: "retry"}
+        clock.advance(minutes=1)
+    assert dispatcher.dispatch(rt).outcomes == {row_id: "sent"}
