@@ -28,7 +28,7 @@ _TOKEN = re.compile(r"\{\{|\}\}|\{(" + "|".join(PLACEHOLDERS) + r")\}")
 PRIVATE_NAME = "Continue in private"
 PRIVATE_BODY = ("Hi {first_name}, sorry about this. So we can look at your account safely, please "
                 "contact us privately: {contact_url} — {agent_name}, {brand}")
-DEMO_ACCOUNT = "demo"  # the demo platform's built-in brand account (it posts nowhere real)
+DEMO_ACCOUNT = "LumenMobile"  # the demo platform's built-in brand account (posts nowhere real)
 
 
 @dataclass(frozen=True)
