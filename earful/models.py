@@ -25,7 +25,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from earful.clock import now
 from earful.types import JSONText, UTCDateTime
-from earful.vocab import IncidentStatus, OutboxStatus, Role, Status
+from earful.vocab import Impact, IncidentStatus, OutboxStatus, Role, Status
 
 # Plain tuples of the vocabularies in earful/vocab.py, for choices and CHECK-like validation.
 ROLES = tuple(r.value for r in Role)
@@ -244,27 +244,40 @@ class OutboxReply(Base):
 
 
 class Incident(Base):
+    """An outage or a scheduled maintenance, told to customers on the status page and the
+    platforms. Scheduled maintenance has `scheduled_start`/`scheduled_end` in the future."""
+
     __tablename__ = "incidents"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
-    status: Mapped[str] = mapped_column(String(16), default="investigating")
-    severity: Mapped[str] = mapped_column(String(16), default="major")
+    status: Mapped[str] = mapped_column(String(16), default=IncidentStatus.INVESTIGATING.value)
+    impact: Mapped[str] = mapped_column(String(16), default=Impact.MAJOR.value)
     public: Mapped[bool] = mapped_column(Boolean, default=True)
+    components: Mapped[Any] = mapped_column(JSONText, default=list)  # names from settings
+    keywords: Mapped[Any] = mapped_column(JSONText, default=dict)  # {lang: [keyword, ...]}
+    scheduled_start: Mapped[datetime | None]
+    scheduled_end: Mapped[datetime | None]
     started_at: Mapped[datetime] = mapped_column(default=now)
+    updated_at: Mapped[datetime] = mapped_column(default=now)
     resolved_at: Mapped[datetime | None]
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
 class IncidentUpdate(Base):
+    """One step of an incident's life, with its public message in one or more languages."""
+
     __tablename__ = "incident_updates"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"),
                                              index=True)
     status: Mapped[str] = mapped_column(String(16))
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)  # the message in the brand's default language
+    messages: Mapped[Any] = mapped_column(JSONText, default=dict)  # {lang: message}, all
     publish: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Where it was posted: ["platform:handle", ...] (each through the outbox).
+    targets: Mapped[Any] = mapped_column(JSONText, default=list)
     created_at: Mapped[datetime] = mapped_column(default=now)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 

@@ -219,6 +219,18 @@ class AcknowledgementSettings:
 
 
 @dataclass
+class IncidentSettings:
+    components: list[str] = field(default_factory=lambda: [
+        "Mobile data", "Calls and SMS", "Billing", "App and website"])
+    default_language: str = "en"
+    languages: list[str] = field(default_factory=lambda: [
+        "en", "ro", "el", "ru", "es", "fr", "de"])
+    auto_link: bool = True
+    followup_per_minute: dict[str, int] = field(default_factory=lambda: {
+        "x": 5, "reddit": 2, "mastodon": 1, "bluesky": 10, "demo": 60})
+
+
+@dataclass
 class Settings:
     app: AppSettings = field(default_factory=AppSettings)
     server: ServerSettings = field(default_factory=ServerSettings)
@@ -235,6 +247,7 @@ class Settings:
     alerts: AlertDefaults = field(default_factory=AlertDefaults)
     console: ConsoleSettings = field(default_factory=ConsoleSettings)
     responder: ResponderSettings = field(default_factory=ResponderSettings)
+    incidents: IncidentSettings = field(default_factory=IncidentSettings)
     csat: CsatSettings = field(default_factory=CsatSettings)
     acknowledgements: AcknowledgementSettings = field(default_factory=AcknowledgementSettings)
     # Where the settings came from: relative paths (instance_path) resolve against it.
@@ -360,6 +373,14 @@ def validate(settings: Settings) -> None:
     _check(settings.server.port in range(1, 65536), "server.port must be 1-65535")
     _check(settings.demo.enabled in ("auto", "on", "off"), "demo.enabled must be auto, on or off")
     _check(settings.demo.speed > 0, "demo.speed must be positive")
+    incidents = settings.incidents
+    _check(incidents.default_language in incidents.languages,
+           "incidents.default_language must be one of incidents.languages")
+    _check(all(name.strip() for name in incidents.components)
+           and len(set(incidents.components)) == len(incidents.components),
+           "incidents.components must be distinct, non-empty names")
+    _check(all(rate > 0 for rate in incidents.followup_per_minute.values()),
+           "incidents.followup_per_minute must be positive numbers of posts")
     for name in ("dispatch_interval_seconds", "batch_size", "max_attempts", "retry_base_seconds",
                  "retry_max_seconds", "claim_lease_seconds"):
         _check(getattr(settings.responder, name) > 0, f"responder.{name} must be positive")

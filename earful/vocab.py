@@ -71,6 +71,25 @@ class IncidentStatus(StrEnum):
     RESOLVED = "resolved"
 
 
+class Impact(StrEnum):
+    """How bad an incident is (Statuspage's scale)."""
+
+    NONE = "none"
+    MINOR = "minor"
+    MAJOR = "major"
+    CRITICAL = "critical"
+
+
+class ComponentStatus(StrEnum):
+    """A component's state on the status page, best first (Statuspage's names)."""
+
+    OPERATIONAL = "operational"
+    DEGRADED = "degraded_performance"
+    PARTIAL_OUTAGE = "partial_outage"
+    MAJOR_OUTAGE = "major_outage"
+    MAINTENANCE = "under_maintenance"
+
+
 class Role(StrEnum):
     """Least to most privileged: a role has every right of the ones before it."""
 

@@ -78,8 +78,13 @@ def placeholder_values(mention: Mention, settings: Settings, agent_name: str) ->
             "handle": f"@{author.handle}" if author and author.handle else "",
             "agent_name": agent_name, "brand": settings.brand.name,
             "contact_url": settings.brand.contact_url,
-            "incident_url": f"{base}/status#incident-{mention.incident_id}"
-            if mention.incident_id else f"{base}/status"}
+            "incident_url": incident_url(settings, mention.incident_id)}
+
+
+def incident_url(settings: Settings, incident_id: int | None) -> str:
+    """The incident's own public page, or the status page when there is no incident."""
+    base = settings.app.public_url.rstrip("/")
+    return f"{base}/status/incidents/{incident_id}" if incident_id else f"{base}/status"
 
 
 def canned_for(session: Session, lang: str) -> list[CannedChoice]:

@@ -2,7 +2,7 @@
 
 Revision ID: 0004
 Revises: 0003
-Created: 2026-12-08
+Created: 2026-12-01
 
 - csat_surveys: one per resolved mention (a unique index on `mention_id`), reached only through
   its unguessable, single-use `token`; `answered_at` is indexed for the dashboard's date range.
