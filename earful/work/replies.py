@@ -73,7 +73,6 @@ def placeholder_values(mention: Mention, settings: Settings, agent_name: str) ->
     """What each placeholder means for a reply to this mention."""
     author = mention.author
     name = (author.display_name or author.handle) if author else ""
-    base = settings.app.public_url.rstrip("/")
     return {"first_name": name.split()[0] if name.split() else "there",
             "handle": f"@{author.handle}" if author and author.handle else "",
             "agent_name": agent_name, "brand": settings.brand.name,
