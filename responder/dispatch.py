@@ -16,6 +16,14 @@ its own short transaction. What to do after a failure is decided from the adapte
 
 An `uncertain` row (after a timeout or 5xx, or claimed again after its dispatcher died) is only
 posted after `find_own_post` says the platform does not have it.
+
+An incident update is queued without a parent (`in_reply_to` NULL, `incident_update_id` set):
+its thread is resolved when it is claimed (`thread_incident_update`). The incident's first row
+on the same account posts top-level; a later one replies to the first one's post once that is
+sent (the parent is written to the row in the claim's transaction, so a retry asks the platform
+about the same reply), waits a few seconds without counting an attempt while the first is still
+queued or sending, and posts top-level when the first failed or was cancelled. A row that may
+already have gone out (`uncertain`) keeps the parent it was tried with.
 """
 
 from __future__ import annotations
@@ -25,14 +33,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from earful import runtime
 from earful.clock import now
 from earful.db import writing
-from earful.models import Mention, OutboxReply
+from earful.models import IncidentUpdate, Mention, OutboxReply
 from earful.runtime import Runtime
-from earful.vocab import Status
+from earful.vocab import OutboxStatus, Status
 from earful.work import outbox
 from earful.work.replies import account_settings
 from listener.deletions import mark_deleted
@@ -49,6 +58,7 @@ from listener.platforms.base import (
 
 log = logging.getLogger(__name__)
 REMOVED_TEXTS = ("[removed]", "[deleted]")  # what Reddit leaves of a post it took down
+THREAD_WAIT = timedelta(seconds=5)  # an incident update waiting for its thread's first post
 
 
 @dataclass(frozen=True)
@@ -105,13 +115,38 @@ def dispatch(rt: Runtime) -> DispatchReport:
     with writing(rt.sessions) as session:
         rows = outbox.claim_due(session, token, config.batch_size,
                                 timedelta(seconds=config.claim_lease_seconds))
-        claims = [Claim.of(session, row) for row in rows]
+        claims = [Claim.of(session, row) for row in rows if thread_incident_update(session, row)]
     report = DispatchReport()
     for claim in claims:
         result = attempt(rt, claim)
         with writing(rt.sessions) as session:
             report.outcomes[claim.id] = record(session, rt, claim, result, token)
     return report
+
+
+def thread_incident_update(session: Session, row: OutboxReply) -> bool:
+    """Place a claimed incident update in its thread (see the module docstring); False when it
+    was put back to wait for the thread's first post."""
+    if row.incident_update_id is None or row.in_reply_to is not None or row.uncertain:
+        return True
+    incident_id = session.scalar(select(IncidentUpdate.incident_id).where(
+        IncidentUpdate.id == row.incident_update_id))
+    first = session.scalar(
+        select(OutboxReply).join(IncidentUpdate, OutboxReply.incident_update_id
+                                 == IncidentUpdate.id)
+        .where(IncidentUpdate.incident_id == incident_id,
+               OutboxReply.platform == row.platform,
+               OutboxReply.account_handle == row.account_handle)
+        .order_by(OutboxReply.id).limit(1))
+    if first is None or first.id == row.id:
+        return True
+    if first.status == OutboxStatus.SENT:
+        row.in_reply_to = first.external_id or None
+        return True
+    if first.status in (OutboxStatus.FAILED, OutboxStatus.CANCELLED):
+        return True  # no thread to join: this update starts its own
+    outbox.defer(row, now() + THREAD_WAIT)
+    return False
 
 
 def attempt(rt: Runtime, claim: Claim) -> Outcome:

@@ -13,7 +13,7 @@ from earful.settings import Settings
 def create_app(settings: Settings | None = None, rt: Runtime | None = None,
                config: dict[str, Any] | None = None) -> Flask:
     """Build the console. Tests pass settings (or a ready runtime) and config overrides."""
-    from web import auth, csat, db, inbox, security
+    from web import auth, csat, db, inbox, security, status
     from web.context import build_runtime, secret_key
 
     rt = rt or build_runtime(settings, with_model=False)
@@ -35,6 +35,7 @@ def create_app(settings: Settings | None = None, rt: Runtime | None = None,
     app.register_blueprint(auth.bp)
     app.register_blueprint(inbox.bp)
     app.register_blueprint(csat.bp)
+    app.register_blueprint(status.bp)
     _register_console(app)
     _register_lead_admin(app)
     return app
@@ -42,12 +43,13 @@ def create_app(settings: Settings | None = None, rt: Runtime | None = None,
 
 def _register_console(app: Flask) -> None:
     """The agent's pages: conversations, the reply composer and presence pings."""
-    from web import approvals, composer, conversations, presence
+    from web import approvals, composer, conversations, incidents, presence
 
     app.register_blueprint(approvals.bp)
     app.register_blueprint(conversations.bp)
     app.register_blueprint(composer.bp)
     app.register_blueprint(presence.bp)
+    app.register_blueprint(incidents.bp)
 
 
 def _register_lead_admin(app: Flask) -> None:

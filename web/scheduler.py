@@ -28,6 +28,7 @@ class JobSpec:
 
 AUTO_ASSIGN_SECONDS = 30
 ACKNOWLEDGE_SECONDS = 60
+AUTO_LINK_SECONDS = 30
 
 
 def job_table(settings: Settings) -> list[JobSpec]:
@@ -41,6 +42,9 @@ def job_table(settings: Settings) -> list[JobSpec]:
         jobs.append(JobSpec(id="outbox:acknowledge",
                             func="earful.work.acknowledgements:run_acknowledgements", args=(),
                             seconds=ACKNOWLEDGE_SECONDS))
+    if settings.incidents.auto_link:
+        jobs.append(JobSpec(id="incidents:auto-link", func="earful.work.incidents:run_auto_link",
+                            args=(), seconds=AUTO_LINK_SECONDS))
     if settings.console.auto_assign:
         jobs.append(JobSpec(id="route:auto-assign",
                             func="earful.work.assignment:run_auto_assign", args=(),

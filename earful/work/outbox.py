@@ -112,6 +112,15 @@ def reschedule(row: OutboxReply, at: datetime, error: str, *, uncertain: bool) -
     row.claim_token = None
 
 
+def defer(row: OutboxReply, at: datetime) -> None:
+    """Put a claimed row back for `at` without counting an attempt: it was not tried (an
+    incident update waiting for the first post of its thread)."""
+    row.status = OutboxStatus.QUEUED
+    row.next_attempt_at = at
+    row.claim_token = None
+    row.attempts = max(0, row.attempts - 1)
+
+
 def backoff(attempts: int, base_seconds: float, max_seconds: float) -> timedelta:
     """Exponential: base, 2*base, 4*base ... capped."""
     return timedelta(seconds=min(max_seconds, base_seconds * 2 ** max(0, attempts - 1)))

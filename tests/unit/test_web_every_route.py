@@ -13,7 +13,9 @@ from earful.runtime import Runtime
 from earful.settings import Settings
 from tests.unit.web_console_support import add_user, console_runtime, login, make_app
 
-PUBLIC = {"static", "auth.login", "csat.survey"}  # reachable without signing in, on purpose
+# Reachable without signing in, on purpose: sign-in, the survey page, the public status page.
+PUBLIC = {"static", "auth.login", "csat.survey",
+          "status.index", "status.incident", "status.feed", "status.summary"}
 
 
 @pytest.fixture
