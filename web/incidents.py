@@ -80,7 +80,8 @@ def _draft(form: Mapping[str, Any], settings: Settings) -> rules.IncidentDraft:
         components=[str(c) for c in components], keywords=keywords,
         scheduled_start=_moment(str(form.get("scheduled_start", "")), "Maintenance start"),
         scheduled_end=_moment(str(form.get("scheduled_end", "")), "Maintenance end"),
-        public=form.get("public") == "on")
+        public=form.get("public") == "on",
+        started_at=_moment(str(form.get("started_at", "")), "Problem began"))
 
 
 def _prefill(mention: Mention | None, settings: Settings) -> dict[str, Any]:
@@ -97,6 +98,7 @@ def _prefill(mention: Mention | None, settings: Settings) -> dict[str, Any]:
             settings.incidents.default_language
         form[f"keywords_{lang}"] = ", ".join(dict.fromkeys(salient))
         form["from_mention"] = mention.id
+        form["started_at"] = mention.created_at.strftime("%Y-%m-%dT%H:%M")
     return form
 
 

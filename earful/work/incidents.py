@@ -24,7 +24,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -63,6 +63,7 @@ __all__ = ["FollowUpPlan", "IncidentDraft", "LinkCursor", "TooLong", "add_update
 LIFECYCLE = list(IncidentStatus)
 TITLE_LENGTH = 200
 KEYWORD_LENGTH = 100
+MAX_BACKDATE = timedelta(days=7)
 AUTO_LINK_BATCH = 2_000  # mentions examined per auto_link call
 OUTAGE_CODE = "outage"  # the classifier's reason code (classifier/lexicons.py URGENCY_REASONS)
 LINKED_REASON = "linked to open incident #{}"
@@ -80,6 +81,9 @@ class IncidentDraft:
     scheduled_start: datetime | None = None
     scheduled_end: datetime | None = None
     public: bool = True
+    # When the problem began, if before the incident is opened (e.g. the first complaint's
+    # time): mentions from then on can be linked. Default: now.
+    started_at: datetime | None = None
 
 
 # -- opening, updating, editing -------------------------------------------------------------------
@@ -127,6 +131,19 @@ def _clean_draft(draft: IncidentDraft, settings: Settings, *, check_future: bool
             "scheduled_start": start, "scheduled_end": end}
 
 
+def _began(started_at: datetime | None, at: datetime) -> datetime:
+    """When the problem began: given, not in the future, not older than MAX_BACKDATE."""
+    began = _aware(started_at)
+    if began is None:
+        return at
+    if began > at:
+        raise WorkflowError("The problem cannot begin in the future.")
+    if at - began > MAX_BACKDATE:
+        raise WorkflowError(f"The problem began at most {MAX_BACKDATE.days} days ago here; "
+                            "older outages are history, not an open incident.")
+    return began
+
+
 def _next_status(current: str, wanted: str) -> str:
     if wanted not in set(IncidentStatus):
         raise WorkflowError(f"Status must be one of {', '.join(IncidentStatus)}.")
@@ -148,8 +165,9 @@ def open_incident(session: Session, draft: IncidentDraft, messages: dict[str, st
     check_lengths(cleaned[settings.incidents.default_language], chosen, too_long)
     at = now()
     incident = Incident(**values, public=bool(draft.public),
-                        status=IncidentStatus.INVESTIGATING.value, started_at=at,
-                        updated_at=at, created_by=user_id)
+                        status=IncidentStatus.INVESTIGATING.value,
+                        started_at=_began(draft.started_at, at), updated_at=at,
+                        created_by=user_id)
     session.add(incident)
     session.flush()
     audit(session, user_id, "incident.open", "incident", incident.id, title=incident.title,
