@@ -43,8 +43,9 @@ def job_table(settings: Settings) -> list[JobSpec]:
                             func="earful.work.acknowledgements:run_acknowledgements", args=(),
                             seconds=ACKNOWLEDGE_SECONDS))
     if settings.incidents.auto_link:
-        jobs.append(JobSpec(id="incidents:auto-link", func="earful.work.incidents:run_auto_link",
-                            args=(), seconds=AUTO_LINK_SECONDS))
+        jobs.append(JobSpec(id="incidents:auto-link",
+                            func="earful.work.incident_links:run_auto_link", args=(),
+                            seconds=AUTO_LINK_SECONDS))
     if settings.console.auto_assign:
         jobs.append(JobSpec(id="route:auto-assign",
                             func="earful.work.assignment:run_auto_assign", args=(),

@@ -21,7 +21,7 @@ from earful.models import (
 )
 from earful.runtime import Runtime
 from earful.settings import AccountSettings
-from earful.work import WorkflowError, incidents
+from earful.work import WorkflowError, incident_links, incidents
 from earful.work.incidents import (
     IncidentDraft,
     add_update,
@@ -281,7 +281,7 @@ def test_auto_link_is_bounded_and_progresses(rt: Runtime, session: Session, cloc
     matching = [add_mention(session, f"no signal {i}", created_at=now()) for i in range(5)]
     for i in range(4):
         add_mention(session, f"unrelated {i}", created_at=now())
-    monkeypatch.setattr(incidents, "AUTO_LINK_BATCH", 3)
+    monkeypatch.setattr(incident_links, "AUTO_LINK_BATCH", 3)
     cursor = incidents.LinkCursor()
     counts = [auto_link(session, rt.settings, cursor) for _ in range(4)]
     assert counts == [0, 2, 3, 0] and cursor.examined == 9

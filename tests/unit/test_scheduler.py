@@ -22,7 +22,7 @@ def test_one_job_per_configured_source_and_no_demo(settings: Settings) -> None:
     jobs = {job.id: job for job in job_table(settings)}
     assert set(jobs) == {"poll:x-brand", "poll:masto", "outbox:dispatch",
                          "incidents:auto-link", "route:auto-assign"}
-    assert jobs["incidents:auto-link"].func == "earful.work.incidents:run_auto_link"
+    assert jobs["incidents:auto-link"].func == "earful.work.incident_links:run_auto_link"
     assert jobs["route:auto-assign"].func == "earful.work.assignment:run_auto_assign"
     assert jobs["poll:x-brand"].seconds == 90
 
