@@ -25,7 +25,16 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from earful.clock import now
 from earful.types import JSONText, UTCDateTime
-from earful.vocab import Impact, IncidentStatus, OutboxStatus, Role, Status
+from earful.vocab import (
+    AlertKind,
+    AlertState,
+    Impact,
+    IncidentStatus,
+    MailStatus,
+    OutboxStatus,
+    Role,
+    Status,
+)
 
 # Plain tuples of the vocabularies in earful/vocab.py, for choices and CHECK-like validation.
 ROLES = tuple(r.value for r in Role)
@@ -283,7 +292,7 @@ class IncidentUpdate(Base):
 
 
 class AlertRule(Base):
-    """A spike rule, seeded from settings [alerts] and edited by leads."""
+    """A spike rule, seeded from settings [alerts] and edited by leads; it carries its state."""
 
     __tablename__ = "alert_rules"
 
@@ -298,21 +307,59 @@ class AlertRule(Base):
     factor: Mapped[float] = mapped_column(Float, default=3.0)
     recipients: Mapped[str] = mapped_column(Text, default="")  # comma-separated addresses
     cooldown_minutes: Mapped[int] = mapped_column(Integer, default=60)
+    # The detector's state per scope ("overall" and each source): {scope: {"state", "since",
+    # "last_fired_at"}}; `state` is the overall one, shown in the console.
+    state: Mapped[str] = mapped_column(String(10), default=AlertState.CLEAR.value)
+    scopes: Mapped[Any] = mapped_column(JSONText, default=dict)
+    last_evaluated_at: Mapped[datetime | None]
 
 
 class Alert(Base):
+    """A spike (or its all-clear, or a critical mention) as it was raised and explained."""
+
     __tablename__ = "alerts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     rule_id: Mapped[int | None] = mapped_column(ForeignKey("alert_rules.id"))
+    kind: Mapped[str] = mapped_column(String(16), default=AlertKind.SPIKE.value)
+    scope: Mapped[str] = mapped_column(String(80), default="overall")  # or a source's name
     fired_at: Mapped[datetime] = mapped_column(default=now, index=True)
     window_start: Mapped[datetime]
     window_end: Mapped[datetime]
     count: Mapped[int] = mapped_column(Integer, default=0)
     baseline: Mapped[float] = mapped_column(Float, default=0.0)
     summary: Mapped[str] = mapped_column(Text, default="")
-    details: Mapped[Any] = mapped_column(JSONText, nullable=True)
+    details: Mapped[Any] = mapped_column(JSONText, nullable=True)  # the explanation
     emailed_at: Mapped[datetime | None]
+
+
+class MailMessage(Base):
+    """An e-mail waiting to go out (or written as .eml when no SMTP server is configured).
+
+    Claimed like an outbox row (`sending` before the SMTP conversation), so a message is never
+    lost and is sent once; `message_id` is its RFC 5322 Message-ID.
+    """
+
+    __tablename__ = "mail_messages"
+    __table_args__ = (Index("ix_mail_messages_status", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))  # an AlertKind
+    alert_id: Mapped[int | None] = mapped_column(ForeignKey("alerts.id", ondelete="SET NULL"),
+                                                 index=True)
+    recipients: Mapped[Any] = mapped_column(JSONText, default=list)
+    subject: Mapped[str] = mapped_column(String(300))
+    text_body: Mapped[str] = mapped_column(Text)
+    html_body: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(10), default=MailStatus.QUEUED.value)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None]
+    claimed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    sent_at: Mapped[datetime | None]
+    delivered_to: Mapped[str] = mapped_column(String(16), default="")  # "smtp" or "file"
+    error: Mapped[str | None] = mapped_column(Text)
 
 
 class AuditLog(Base):

@@ -139,12 +139,16 @@ class ListenerSettings:
 
 @dataclass
 class SmtpSettings:
-    host: str = "127.0.0.1"
+    host: str = ""
     port: int = 25
     starttls: bool = False
+    ssl: bool = False
     username_env: str = ""
     password_env: str = ""
     sender: str = "earful@localhost"
+    timeout_seconds: int = 30
+    retry_base_seconds: int = 60
+    retry_max_seconds: int = 3600
 
 
 @dataclass
@@ -154,6 +158,13 @@ class AlertDefaults:
     baseline_days: int = 14
     min_count: int = 10
     factor: float = 3.0
+    cooldown_minutes: int = 60
+    evaluation_interval_seconds: int = 300
+    bucket_minutes: int = 5
+    critical_recipients: list[str] = field(default_factory=list)
+    critical_batch_seconds: int = 60
+    digest: bool = False
+    digest_hour: int = 8
 
 
 @dataclass
@@ -373,6 +384,19 @@ def validate(settings: Settings) -> None:
     _check(settings.server.port in range(1, 65536), "server.port must be 1-65535")
     _check(settings.demo.enabled in ("auto", "on", "off"), "demo.enabled must be auto, on or off")
     _check(settings.demo.speed > 0, "demo.speed must be positive")
+    _check(not (settings.smtp.ssl and settings.smtp.starttls),
+           "smtp: choose ssl (implicit TLS, usually port 465) or starttls, not both")
+    for name in ("timeout_seconds", "retry_base_seconds", "retry_max_seconds"):
+        _check(getattr(settings.smtp, name) > 0, f"smtp.{name} must be positive")
+    alerts = settings.alerts
+    for name in ("window_minutes", "baseline_days", "min_count",
+                 "evaluation_interval_seconds", "bucket_minutes", "critical_batch_seconds"):
+        _check(getattr(alerts, name) > 0, f"alerts.{name} must be positive")
+    _check(alerts.cooldown_minutes >= 0, "alerts.cooldown_minutes must not be negative")
+    _check(alerts.factor > 1, "alerts.factor must be above 1")
+    _check(alerts.window_minutes % alerts.bucket_minutes == 0,
+           "alerts.window_minutes must be a whole number of alerts.bucket_minutes")
+    _check(0 <= alerts.digest_hour <= 23, "alerts.digest_hour must be 0-23")
     incidents = settings.incidents
     _check(incidents.default_language in incidents.languages,
            "incidents.default_language must be one of incidents.languages")

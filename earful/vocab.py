@@ -90,6 +90,28 @@ class ComponentStatus(StrEnum):
     MAINTENANCE = "under_maintenance"
 
 
+class AlertState(StrEnum):
+    """A spike rule's state: clear, firing (alerted), cooldown (subsided, may not alert yet)."""
+
+    CLEAR = "clear"
+    FIRING = "firing"
+    COOLDOWN = "cooldown"
+
+
+class AlertKind(StrEnum):
+    SPIKE = "spike"
+    ALL_CLEAR = "all_clear"
+    CRITICAL = "critical"
+    DIGEST = "digest"
+
+
+class MailStatus(StrEnum):
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
 class Role(StrEnum):
     """Least to most privileged: a role has every right of the ones before it."""
 
