@@ -15,7 +15,14 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 
-from earful.models import CannedResponse, Incident, IncidentUpdate, Mention, OutboxReply
+from earful.models import (
+    Alert,
+    CannedResponse,
+    Incident,
+    IncidentUpdate,
+    Mention,
+    OutboxReply,
+)
 from earful.settings import Settings
 from earful.vocab import Impact, IncidentStatus, Status
 from earful.work import WorkflowError
@@ -102,6 +109,26 @@ def _prefill(mention: Mention | None, settings: Settings) -> dict[str, Any]:
     return form
 
 
+def _small_id(text: str) -> bool:
+    return text.isascii() and text.isdigit() and len(text) < 12
+
+
+def _prefill_from_alert(alert: Alert | None, settings: Settings) -> dict[str, Any]:
+    """The new-incident form, filled from the draft a spike alert proposed."""
+    form = _prefill(None, settings)
+    proposed = (alert.details or {}).get("proposed_incident") if alert is not None else None
+    if alert is None or not isinstance(proposed, dict):
+        return form
+    form["title"] = str(proposed.get("title", ""))[:200]
+    for lang, words in (proposed.get("keywords") or {}).items():
+        if lang in settings.incidents.languages and isinstance(words, list):
+            form[f"keywords_{lang}"] = ", ".join(str(w) for w in words)
+    form[f"message_{settings.incidents.default_language}"] = (
+        "We are investigating reports of problems. Updates follow here.")
+    form["started_at"] = alert.window_start.strftime("%Y-%m-%dT%H:%M")
+    return form
+
+
 def _form_page(form: Mapping[str, Any], errors: list[str], code: int = 200) -> Any:
     settings = get_runtime().settings
     return render_template("incidents/new.html", form=form, errors=errors,
@@ -122,9 +149,11 @@ def index() -> Any:
 def new() -> Any:
     settings = get_runtime().settings
     if request.method == "GET":
-        mention_id = request.args.get("mention", "")
-        mention = get_db().get(Mention, int(mention_id)) \
-            if mention_id.isascii() and mention_id.isdigit() and len(mention_id) < 12 else None
+        mention_id, alert_id = request.args.get("mention", ""), request.args.get("alert", "")
+        if _small_id(alert_id):
+            return _form_page(_prefill_from_alert(get_db().get(Alert, int(alert_id)),
+                                                  settings), [])
+        mention = get_db().get(Mention, int(mention_id)) if _small_id(mention_id) else None
         return _form_page(_prefill(mention, settings), [])
     session = get_db()
     try:

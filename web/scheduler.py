@@ -29,6 +29,8 @@ class JobSpec:
 AUTO_ASSIGN_SECONDS = 30
 ACKNOWLEDGE_SECONDS = 60
 AUTO_LINK_SECONDS = 30
+CRITICAL_SECONDS = 30  # with [alerts] critical_batch_seconds: mailed within about a minute
+MAIL_SECONDS = 30
 
 
 def job_table(settings: Settings) -> list[JobSpec]:
@@ -42,6 +44,12 @@ def job_table(settings: Settings) -> list[JobSpec]:
         jobs.append(JobSpec(id="outbox:acknowledge",
                             func="earful.work.acknowledgements:run_acknowledgements", args=(),
                             seconds=ACKNOWLEDGE_SECONDS))
+    jobs += [JobSpec(id="alerts:evaluate", func="earful.work.alerting:run_alerts", args=(),
+                     seconds=settings.alerts.evaluation_interval_seconds),
+             JobSpec(id="alerts:critical", func="earful.work.alerting:run_critical", args=(),
+                     seconds=CRITICAL_SECONDS),
+             JobSpec(id="mail:deliver", func="earful.work.mail:run_mail_delivery", args=(),
+                     seconds=MAIL_SECONDS)]
     if settings.incidents.auto_link:
         jobs.append(JobSpec(id="incidents:auto-link",
                             func="earful.work.incident_links:run_auto_link", args=(),

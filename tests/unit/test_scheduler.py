@@ -8,7 +8,8 @@ from web.scheduler import build_scheduler, job_table
 
 def test_demo_runs_when_no_sources_are_configured(settings: Settings) -> None:
     jobs = job_table(settings)
-    assert [job.id for job in jobs] == ["poll:demo", "outbox:dispatch", "incidents:auto-link"]
+    assert [job.id for job in jobs] == ["poll:demo", "outbox:dispatch", "alerts:evaluate",
+                                        "alerts:critical", "mail:deliver", "incidents:auto-link"]
     assert jobs[0].func == "listener.jobs:poll" and jobs[0].args == ("demo",)
     # The demo closes the loop: a queued reply is "posted" within one dispatcher interval.
     assert jobs[1].func == "responder.dispatch:dispatch_outbox"
@@ -20,8 +21,10 @@ def test_one_job_per_configured_source_and_no_demo(settings: Settings) -> None:
                         SourceSettings(name="masto", platform="mastodon")]
     settings.console.auto_assign = True
     jobs = {job.id: job for job in job_table(settings)}
-    assert set(jobs) == {"poll:x-brand", "poll:masto", "outbox:dispatch",
-                         "incidents:auto-link", "route:auto-assign"}
+    assert set(jobs) == {"poll:x-brand", "poll:masto", "outbox:dispatch", "alerts:evaluate",
+                         "alerts:critical", "mail:deliver", "incidents:auto-link",
+                         "route:auto-assign"}
+    assert jobs["alerts:evaluate"].seconds == settings.alerts.evaluation_interval_seconds
     assert jobs["incidents:auto-link"].func == "earful.work.incident_links:run_auto_link"
     assert jobs["route:auto-assign"].func == "earful.work.assignment:run_auto_assign"
     assert jobs["poll:x-brand"].seconds == 90
