@@ -54,8 +54,17 @@ def _register_console(app: Flask) -> None:
 
 def _register_lead_admin(app: Flask) -> None:
     """The lead and admin pages, and the source health banner on every page."""
-    from web import admin, alert_rules, audit_log, canned, dashboard, health_banner, model_quality
+    from web import (
+        admin,
+        alert_rules,
+        alerts,
+        audit_log,
+        canned,
+        dashboard,
+        health_banner,
+        model_quality,
+    )
 
     health_banner.init_app(app)
-    for module in (admin, alert_rules, audit_log, canned, dashboard, model_quality):
+    for module in (admin, alert_rules, alerts, audit_log, canned, dashboard, model_quality):
         app.register_blueprint(module.bp)

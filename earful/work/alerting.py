@@ -31,7 +31,7 @@ from earful.work import measures
 from earful.work.alert_counts import bucket_counts, totals
 from earful.work.alert_explain import explain
 from earful.work.csat import csat_summary
-from earful.work.mail import queue_mail
+from earful.work.mail import clean_recipients, queue_mail
 from earful.work.spikes import Event, RuleConfig, ScopeState, evaluate
 
 OVERALL = "overall"
@@ -113,7 +113,7 @@ def _raise(session: Session, settings: Settings, rule: AlertRule, event: Event,
                   baseline=float(event.expected), summary=event.reason, details=details)
     session.add(alert)
     session.flush()
-    to = recipients_of(rule, settings)
+    to = clean_recipients(recipients_of(rule, settings))
     if to:
         subject, text, body = compose_alert(alert, rule, settings)
         queue_mail(session, alert.kind, to, subject, text, body, alert_id=alert.id)
@@ -181,7 +181,8 @@ def mail_critical(session: Session, settings: Settings, at: datetime | None = No
                   details={"mention_ids": [m.id for m in pending]})
     session.add(alert)
     session.flush()
-    to = list(settings.alerts.critical_recipients) or _all_rule_recipients(session, settings)
+    to = clean_recipients(list(settings.alerts.critical_recipients)
+                          or _all_rule_recipients(session, settings))
     if to:
         base = settings.app.public_url.rstrip("/")
         lines = [f"{len(pending)} critical mention(s) need an answer now:", ""]
@@ -219,7 +220,7 @@ def send_digest(session: Session, settings: Settings, calendar: BusinessCalendar
                   details={"lines": lines})
     session.add(alert)
     session.flush()
-    to = _all_rule_recipients(session, settings)
+    to = clean_recipients(_all_rule_recipients(session, settings))
     if to:
         queue_mail(session, AlertKind.DIGEST, to, f"[Earful] Digest for {day.isoformat()}",
                    "\n".join(lines), _html(lines), alert_id=alert.id)

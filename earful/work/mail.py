@@ -210,7 +210,8 @@ def _deliver_to_file(rt: Runtime, row: MailMessage, claimed_at: datetime | None,
 def _write_eml(path: Path, message: EmailMessage) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_bytes(message.as_bytes())
+    # Line ends as the system's text files have them; mail programs open either kind.
+    temporary.write_bytes(message.as_bytes(policy=email.policy.default))
     os.replace(temporary, path)
 
 
@@ -276,6 +277,8 @@ def _plain_words(error: Exception, smtp: SmtpSettings) -> str:
         return f"{where} answered {_said(error.smtp_code, error.smtp_error)}"
     if isinstance(error, smtplib.SMTPServerDisconnected):
         return f"{where} closed the connection: {error}"
+    if isinstance(error, smtplib.SMTPException):  # an OSError too: must come before it
+        return f"{where}: {error}"
     if isinstance(error, ssl.SSLError):
         return f"TLS with {where} failed: {error.reason or error}"
     if isinstance(error, TimeoutError):

@@ -1,0 +1,473 @@
+"""Spike detection: a seasonal baseline, a low-volume-aware test and an alert state machine.
+
+Pure: counts in, state and events out (no database, no Flask). The evaluation job feeds it
+`alert_counts.bucket_counts`; `earful alerts backtest` and the rule page feed it history.
+
+Counts are per bucket (`bucket_minutes`, default 5); a missing bucket counts 0. History begins
+at the earliest bucket given (`bucket_counts` returns every bucket from `since`, zeros included),
+so nothing before it is taken for silence.
+
+**The window.** Evaluated at a bucket boundary `at`, the window is the `w` buckets in
+`[at - window_minutes, at)` (`w` = window_minutes / bucket_minutes, rounded up). `observed` is
+its count. Because a spike that starts inside the window is diluted by the calm buckets before
+it, the test also looks at the window's recent *tails*: the last 2, 3, ..., w buckets (the last
+bucket alone is too noisy at low volume). Each tail is compared with its own baseline.
+
+**The baseline** (`baseline()`) of a span ending at T is the median, with the scaled MAD
+(1.4826 x MAD) as spread, of the same span at the same time of day on previous days within
+`baseline_days` (jittered by up to 10 minutes either way, so each day gives a few samples):
+
+- *seasonal*: at least 3 comparable days (days whose span lies inside the history; fewer when
+  baseline_days is smaller). Only same-weekday days (7, 14, ... days back) are used when at least
+  2 are available, which keeps Monday mornings apart from Sundays; otherwise every day.
+- *cold-start*: fewer comparable days. The expected count is the upper decile (90th
+  percentile: the daily peak must not look like a spike) of the full windows that ended in the
+  24 hours before this window, and never below `min_count / 2`; the tails expect their share.
+- *no history* (less than one window before this one): the expected count is `min_count`, so
+  only an absolute `factor x min_count` fires.
+
+**The spike test** (all must hold):
+
+1. `observed >= min_count` (the whole window);
+2. for some tail of k buckets (2..w), with expected count `e`, `count >= factor x e`, and
+3. the same tail is significant for its volume: `P(X >= count) < 0.0001`, X Poisson with mean
+   `mu = max(e, floor)` (floor: 2 mentions an hour, scaled to the tail), or negative binomial
+   with the baseline's own variance (spread^2) where the history is over-dispersed. (0.0001,
+   not 0.001: with bursty history the looser tail raised ~1.8 false alarms a week in the bench.)
+
+*The negative share* (`share=(negative, total)` in the window, optional; the baseline share is
+not known here, so the test uses the share alone): when `total >= min_count` and at least 2/3 of
+the window's mentions are negative, the factor in (2) drops to `max(1.5, factor / 2)`; (1) and
+(3) still hold, so a predominantly negative channel does not fire on its usual volume.
+
+**Still elevated** (keeps a firing rule firing): some tail has
+`count >= (1 + (factor - 1)/2) x mu` with the tail probability of (3) under 0.05. This
+hysteresis stops a spike that hovers at the threshold from flapping.
+
+**The state machine** (per rule and scope; times are the evaluation boundaries):
+
+- clear -> firing on a spike: a `spike` event; `since = last_fired_at = at`.
+- firing -> cooldown when no longer elevated: an `all_clear` event if this firing episode was
+  announced (`since == last_fired_at`), otherwise silently; `since = at`.
+- cooldown -> firing on a spike. With `cooldown_minutes` passed since `last_fired_at`, a new
+  `spike` event (as from clear); within it, silently (`since = at`): at most one alert per rule
+  and scope per cooldown, and a flapping series does not mail every interval.
+- firing (silently re-entered) -> a `spike` event once the cooldown has passed and the spike
+  test still holds: a resurgence that lasts is announced.
+- cooldown -> clear once `cooldown_minutes` have passed since `last_fired_at` (no event).
+
+`replay` computes every boundary at once with numpy (a cumulative sum gives any span's count in
+O(1)) and then runs the state machine; `evaluate` runs the same code for one boundary, so the
+console, the CLI and the job agree, and a replay never looks ahead.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from scipy.stats import nbinom, poisson
+
+from earful.vocab import AlertKind, AlertState
+
+if TYPE_CHECKING:
+    from earful.models import AlertRule
+
+Counts = Mapping[datetime, float]
+
+P_VALUE = 0.0001  # the spike test's tail (0.001 gave 1.8 false alarms a week: bench)
+P_ELEVATED = 0.05  # "still elevated" (hysteresis)
+LEEWAY_SD = 0.0  # standard deviations of leeway on the factor (1.0 doubled false alarms)
+FLOOR_PER_HOUR = 2.0  # the Poisson mean never drops below this rate
+MIN_SEASONAL_DAYS = 3
+MIN_WEEKDAY_DAYS = 2
+JITTER_MINUTES = 10
+MIN_TAIL = 2  # buckets: the shortest tail tested (one bucket alone is too noisy)
+COLD_PERCENTILE = 90
+SHARE_MIN = 2 / 3
+MAD_SCALE = 1.4826
+DAY_MINUTES = 1440
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+@dataclass(frozen=True)
+class RuleConfig:
+    """A rule's detection settings (from an AlertRule row, settings [alerts] or the CLI)."""
+
+    name: str
+    window_minutes: int = 15
+    baseline_days: int = 14
+    min_count: int = 10
+    factor: float = 3.0
+    cooldown_minutes: int = 60
+    bucket_minutes: int = 5
+
+    @classmethod
+    def from_rule(cls, rule: AlertRule, bucket_minutes: int) -> RuleConfig:
+        """The detection settings of a stored rule."""
+        return cls(name=rule.name, window_minutes=rule.window_minutes,
+                   baseline_days=rule.baseline_days, min_count=rule.min_count,
+                   factor=float(rule.factor), cooldown_minutes=rule.cooldown_minutes,
+                   bucket_minutes=bucket_minutes)
+
+    @property
+    def window_buckets(self) -> int:
+        return max(1, math.ceil(self.window_minutes / self.bucket_minutes))
+
+
+@dataclass(frozen=True)
+class Baseline:
+    expected: float
+    spread: float
+    method: str  # "seasonal" | "cold-start" | "no-history"
+
+
+@dataclass
+class ScopeState:
+    """One rule's detector state for one scope, kept in AlertRule.scopes as JSON."""
+
+    state: str = AlertState.CLEAR.value
+    since: datetime | None = None
+    last_fired_at: datetime | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"state": self.state, "since": _iso(self.since),
+                "last_fired_at": _iso(self.last_fired_at)}
+
+    @classmethod
+    def from_json(cls, data: Any) -> ScopeState:
+        """The stored state; anything unreadable is clear."""
+        if not isinstance(data, Mapping):
+            return cls()
+        state = data.get("state")
+        if state not in {s.value for s in AlertState}:
+            return cls()
+        return cls(state=str(state), since=_parse_time(data.get("since")),
+                   last_fired_at=_parse_time(data.get("last_fired_at")))
+
+
+@dataclass(frozen=True)
+class Event:
+    fired_at: datetime
+    kind: str
+    observed: float
+    expected: float
+    rule: str
+    scope: str = "overall"
+    reason: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return {"fired_at": self.fired_at.isoformat(), "kind": self.kind,
+                "observed": round(self.observed, 2), "expected": round(self.expected, 2),
+                "rule": self.rule, "scope": self.scope, "reason": self.reason}
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).isoformat() if value else None
+
+
+def _parse_time(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+# -- the vectorised assessment ---------------------------------------------------------------
+
+@dataclass
+class _Assessment:
+    """Per evaluation boundary: the window, its baseline and the two tests' outcomes."""
+
+    observed: np.ndarray
+    expected: np.ndarray
+    spread: np.ndarray
+    method: np.ndarray  # 0 seasonal, 1 cold-start, 2 no history
+    spike: np.ndarray  # bool
+    elevated: np.ndarray  # bool
+    tail: np.ndarray  # the tail (buckets) that fired, 0 if none
+    tail_observed: np.ndarray
+    tail_expected: np.ndarray
+
+
+METHODS = ("seasonal", "cold-start", "no-history")
+
+
+class _Series:
+    """Dense bucket counts from an origin, with the cumulative sum for O(1) span counts."""
+
+    def __init__(self, values: np.ndarray, origin: datetime, config: RuleConfig) -> None:
+        self.values, self.origin, self.config = values, origin, config
+        self.cs = np.concatenate([[0.0], np.cumsum(values, dtype=np.float64)])
+        self.per_day = max(1, round(DAY_MINUTES / config.bucket_minutes))
+
+    def span(self, ends: np.ndarray, length: int) -> np.ndarray:
+        """Counts of the `length` buckets before each end index (NaN if before the origin)."""
+        starts = ends - length
+        ok = (starts >= 0) & (ends <= len(self.values))
+        out = np.full(ends.shape, np.nan)
+        out[ok] = self.cs[ends[ok]] - self.cs[starts[ok]]
+        return out
+
+    def seasonal(self, ends: np.ndarray, length: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(median, scaled MAD, comparable days) of the same span on previous days."""
+        cfg, w = self.config, self.config.window_buckets
+        days = np.arange(1, cfg.baseline_days + 1)
+        comparable = np.clip((ends - w) // self.per_day, 0, cfg.baseline_days)
+        weekly = np.minimum(comparable // 7, cfg.baseline_days // 7)
+        use_weekly = weekly >= MIN_WEEKDAY_DAYS
+        allowed = (days[None, :] <= comparable[:, None]) & (
+            ~use_weekly[:, None] | (days[None, :] % 7 == 0))
+        jitter = JITTER_MINUTES // cfg.bucket_minutes
+        offsets = np.arange(-jitter, jitter + 1)
+        centre = ends[:, None, None] - days[None, :, None] * self.per_day + offsets[None, None, :]
+        samples = self.span(centre.reshape(-1), length).reshape(centre.shape)
+        samples[~np.broadcast_to(allowed[:, :, None], samples.shape)] = np.nan
+        flat = samples.reshape(len(ends), -1)
+        median, mad = _nan_median_mad(flat)
+        return median, mad * MAD_SCALE, comparable
+
+    def cold(self, ends: np.ndarray) -> np.ndarray:
+        """The upper decile of the full windows that ended in the 24 h before each window
+        began (high, because a day's median would put the daily peak at 2-3x "the usual")."""
+        w = self.config.window_buckets
+        back = np.arange(0, self.per_day)
+        window_ends = ends[:, None] - w - back[None, :]
+        samples = self.span(window_ends.reshape(-1), w).reshape(window_ends.shape)
+        out = np.full(len(ends), np.nan)
+        has = ~np.all(np.isnan(samples), axis=1)
+        if has.any():
+            out[has] = np.nanpercentile(samples[has], COLD_PERCENTILE, axis=1)
+        return out
+
+
+def _nan_median_mad(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row-wise median and MAD ignoring NaN; NaN for an all-NaN row (without warnings)."""
+    median = np.full(rows.shape[0], np.nan)
+    mad = np.full(rows.shape[0], np.nan)
+    has = ~np.all(np.isnan(rows), axis=1)
+    if has.any():
+        part = rows[has]
+        full = ~np.isnan(part).any(axis=1)
+        med = np.empty(part.shape[0])
+        dev = np.empty(part.shape[0])
+        if full.any():  # the common case: a plain (fast) median
+            med[full] = np.median(part[full], axis=1)
+            dev[full] = np.median(np.abs(part[full] - med[full, None]), axis=1)
+        if (~full).any():
+            some = part[~full]
+            med[~full] = np.nanmedian(some, axis=1)
+            dev[~full] = np.nanmedian(np.abs(some - med[~full, None]), axis=1)
+        median[has], mad[has] = med, dev
+    return median, mad
+
+
+def _tail(count: np.ndarray, mu: np.ndarray, spread: np.ndarray) -> np.ndarray:
+    """P(X >= count): negative binomial with the baseline's own variance where the history is
+    over-dispersed (spread^2 > mean), Poisson otherwise."""
+    var = np.maximum(mu, spread ** 2)
+    over = var > mu * 1.0001
+    out = poisson.sf(count - 1, mu)
+    if over.any():
+        m, v = mu[over], var[over]
+        out[over] = nbinom.sf(count[over] - 1, m * m / (v - m), m / v)
+    return out
+
+
+def _assess(series: _Series, ends: np.ndarray, factor: float | np.ndarray) -> _Assessment:
+    cfg, w = series.config, series.config.window_buckets
+    n = len(ends)
+    observed = series.span(ends, w)
+    observed = np.nan_to_num(observed, nan=0.0)
+    median, spread, comparable = series.seasonal(ends, w)
+    method = np.zeros(n, dtype=np.int8)
+    needed = min(MIN_SEASONAL_DAYS, cfg.baseline_days)
+    cold = comparable < needed
+    expected, spread = median.copy(), np.nan_to_num(spread)
+    if cold.any():
+        cold_idx = np.flatnonzero(cold)
+        cold_median = series.cold(ends[cold_idx])
+        none = np.isnan(cold_median)
+        expected[cold_idx] = np.where(none, cfg.min_count, np.maximum(
+            np.nan_to_num(cold_median), cfg.min_count / 2))
+        spread[cold_idx] = 0.0
+        method[cold_idx] = np.where(none, 2, 1)
+    expected = np.nan_to_num(expected)
+    factor_arr = np.broadcast_to(np.asarray(factor, dtype=float), (n,))
+    clear_factor = 1 + (factor_arr - 1) / 2
+    spike = np.zeros(n, dtype=bool)
+    elevated = np.zeros(n, dtype=bool)
+    tail = np.zeros(n, dtype=np.int32)
+    tail_obs, tail_exp = observed.copy(), expected.copy()
+    for k in range(w, min(w, MIN_TAIL) - 1, -1):  # longest first: the whole window wins
+        count = np.nan_to_num(series.span(ends, k))
+        if k == w:
+            exp_k, spread_k = expected, spread
+        else:
+            exp_k, spread_k, _ = series.seasonal(ends, k)
+            exp_k = np.where(cold, expected * k / w, np.nan_to_num(exp_k))
+            spread_k = np.where(cold, 0.0, np.nan_to_num(spread_k))
+        floor = FLOOR_PER_HOUR * k * cfg.bucket_minutes / 60
+        mu = np.maximum(exp_k, floor)
+        tail_p = _tail(count, mu, spread_k)
+        bar = factor_arr * exp_k
+        hit = (count >= bar - LEEWAY_SD * np.sqrt(bar)) & (tail_p < P_VALUE)
+        new = hit & ~spike
+        tail[new], tail_obs[new], tail_exp[new] = k, count[new], exp_k[new]
+        spike |= hit
+        elevated |= (count >= clear_factor * mu) & (tail_p < P_ELEVATED)
+    spike &= observed >= cfg.min_count
+    return _Assessment(observed, expected, spread, method, spike, elevated | spike, tail,
+                       tail_obs, tail_exp)
+
+
+# -- the public functions ------------------------------------------------------------------------
+
+def _dense(counts: Counts, until: datetime, bucket: timedelta) -> tuple[np.ndarray, datetime]:
+    """Bucket counts from the earliest key up to (not including) `until`."""
+    keys = [k for k in counts if k < until]
+    if not keys:
+        return np.zeros(0), until
+    origin = min(keys)
+    size = max(0, math.ceil((until - origin) / bucket))
+    values = np.zeros(size)
+    for key in keys:
+        values[int((key - origin) // bucket)] += float(counts[key])
+    return values, origin
+
+
+def _one(counts: Counts, at: datetime, config: RuleConfig, factor: float
+         ) -> tuple[_Assessment, _Series]:
+    bucket = timedelta(minutes=config.bucket_minutes)
+    values, origin = _dense(counts, at, bucket)
+    series = _Series(values, origin, config)
+    end = np.array([int((at - origin) // bucket)])
+    return _assess(series, end, factor), series
+
+
+def baseline(counts: Counts, window_end: datetime, config: RuleConfig) -> Baseline:
+    """The count expected in the window ending at `window_end`, from the counts before it."""
+    result, _ = _one(counts, window_end, config, config.factor)
+    return Baseline(float(result.expected[0]), float(result.spread[0]),
+                    METHODS[int(result.method[0])])
+
+
+def evaluate(counts: Counts, at: datetime, config: RuleConfig, state: ScopeState,
+             share: tuple[float, float] | None = None, scope: str = "overall"
+             ) -> tuple[ScopeState, Event | None]:
+    """Evaluate the window ending at `at` (a bucket boundary); the new state and any event."""
+    factor = config.factor
+    if share is not None:
+        negative, total = share
+        if total >= config.min_count and total > 0 and negative / total >= SHARE_MIN:
+            factor = max(1.5, config.factor / 2)
+    result, _ = _one(counts, at, config, factor)
+    return _step(state, at, result, 0, config, scope)
+
+
+def _replay_arrays(series: Sequence[tuple[datetime, float]], config: RuleConfig,
+                   step_minutes: int | None) -> tuple[datetime, np.ndarray, _Assessment] | None:
+    """Every evaluation boundary of a series at once: (origin, end indexes, assessment)."""
+    if not series:
+        return None
+    bucket = timedelta(minutes=config.bucket_minutes)
+    origin = min(t for t, _ in series)
+    last = max(t for t, _ in series)
+    values = np.zeros(int((last - origin) // bucket) + 1)
+    for moment, value in series:
+        values[int((moment - origin) // bucket)] += float(value)
+    step = max(1, (step_minutes or config.bucket_minutes) // config.bucket_minutes)
+    ends = np.arange(config.window_buckets, len(values) + 1, step)
+    if len(ends) == 0:
+        return None
+    return origin, ends, _assess(_Series(values, origin, config), ends, config.factor)
+
+
+def replay(series: Sequence[tuple[datetime, float]], config: RuleConfig, scope: str = "overall",
+           step_minutes: int | None = None) -> list[Event]:
+    """The events the rule would have raised over a series, evaluated with only the past."""
+    arrays = _replay_arrays(series, config, step_minutes)
+    if arrays is None:
+        return []
+    origin, ends, result = arrays
+    bucket = timedelta(minutes=config.bucket_minutes)
+    state, events = ScopeState(), []
+    for i, end in enumerate(ends):
+        state, event = _step(state, origin + int(end) * bucket, result, i, config, scope)
+        if event is not None:
+            events.append(event)
+    return events
+
+
+def window_series(series: Sequence[tuple[datetime, float]], config: RuleConfig,
+                  step_minutes: int | None = None
+                  ) -> tuple[list[datetime], list[float], list[float]]:
+    """(window ends, observed, expected) at each boundary as `replay` sees them (for charts)."""
+    arrays = _replay_arrays(series, config, step_minutes)
+    if arrays is None:
+        return [], [], []
+    origin, ends, result = arrays
+    bucket = timedelta(minutes=config.bucket_minutes)
+    return ([origin + int(e) * bucket for e in ends], result.observed.tolist(),
+            result.expected.tolist())
+
+
+# -- the state machine ---------------------------------------------------------------------
+
+def _step(state: ScopeState, at: datetime, result: _Assessment, i: int, config: RuleConfig,
+          scope: str) -> tuple[ScopeState, Event | None]:
+    spike, elevated = bool(result.spike[i]), bool(result.elevated[i])
+    cooled = (state.last_fired_at is None
+              or at - state.last_fired_at >= timedelta(minutes=config.cooldown_minutes))
+    firing, cooldown = AlertState.FIRING.value, AlertState.COOLDOWN.value
+    if state.state == AlertState.CLEAR.value or (state.state == cooldown and cooled):
+        if spike:
+            return ScopeState(firing, at, at), _event(AlertKind.SPIKE, at, result, i, config,
+                                                      scope)
+        return ScopeState(), None
+    if state.state == cooldown:
+        return (ScopeState(firing, at, state.last_fired_at) if spike else state), None
+    # firing
+    announced = state.last_fired_at is not None and state.since == state.last_fired_at
+    if not elevated:
+        event = _event(AlertKind.ALL_CLEAR, at, result, i, config, scope) if announced else None
+        return ScopeState(cooldown, at, state.last_fired_at), event
+    if not announced and cooled and spike:
+        return ScopeState(firing, at, at), _event(AlertKind.SPIKE, at, result, i, config, scope)
+    return state, None
+
+
+def _event(kind: AlertKind, at: datetime, result: _Assessment, i: int, config: RuleConfig,
+           scope: str) -> Event:
+    observed, expected = float(result.observed[i]), float(result.expected[i])
+    return Event(fired_at=at, kind=kind.value, observed=observed, expected=expected,
+                 rule=config.name, scope=scope,
+                 reason=_reason(kind, at, result, i, config))
+
+
+def _reason(kind: AlertKind, at: datetime, result: _Assessment, i: int,
+            config: RuleConfig) -> str:
+    observed, expected = float(result.observed[i]), float(result.expected[i])
+    minutes = config.window_buckets * config.bucket_minutes
+    start = at - timedelta(minutes=minutes)
+    when = f"{WEEKDAYS[start.weekday()]} {start:%H:%M} UTC"
+    method = METHODS[int(result.method[i])]
+    usual = {"seasonal": f"the usual {expected:.1f} for {when}",
+             "cold-start": f"the usual {expected:.1f} (cold start: the last 24 h)",
+             "no-history": f"the cold-start bar of {expected:.0f} (no history yet)"}[method]
+    if kind is AlertKind.ALL_CLEAR:
+        return f"back to {observed:g} mentions in {minutes} min, against {usual}"
+    ratio = f"{observed / expected:.1f}x" if expected > 0 else "far above"
+    text = f"{observed:g} mentions in {minutes} min, {ratio} {usual}"
+    tail = int(result.tail[i])
+    if 0 < tail < config.window_buckets:
+        text += (f"; {float(result.tail_observed[i]):g} in the last "
+                 f"{tail * config.bucket_minutes} min against {float(result.tail_expected[i]):.1f}")
+    return text
