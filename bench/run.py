@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ["bench_ingest.py", "bench_classifier.py", "bench_console.py"]
+SCRIPTS = ["bench_ingest.py", "bench_classifier.py", "bench_console.py", "bench_alerts.py"]
 
 
 def main() -> int:

@@ -1,9 +1,10 @@
-"""Spike alert rules: seeded from settings [alerts], edited by leads (issue 6 evaluates them)."""
+"""Spike alert rules: seeded from settings [alerts], edited by leads, previewed on history."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -11,12 +12,16 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from earful.clock import now
 from earful.models import Alert, AlertRule
 from earful.settings import PLATFORMS, Settings
 from earful.vocab import SENTIMENTS
+from earful.work.alert_counts import align, stored_series
 from earful.work.audit import apply_changes, audit
+from earful.work.spikes import RuleConfig, backtest
 from web.auth import role_required
-from web.db import get_db
+from web.charts import alert_chart
+from web.db import get_db, get_runtime
 
 bp = Blueprint("alert_rules", __name__, url_prefix="/alert-rules")
 EMAIL = re.compile(r"^[^@\s,]+@[^@\s,]+$")
@@ -27,6 +32,7 @@ NUMBERS: dict[str, tuple[type, float, float]] = {
     "min_count": (int, 1, 100000), "factor": (float, 1.0, 100.0),
     "cooldown_minutes": (int, 0, 10080)}
 FIELDS = ("name", "enabled", "sentiment", "platform", *NUMBERS, "recipients")
+DEFAULT_PREVIEW_DAYS, MAX_PREVIEW_DAYS = 7, 30
 
 
 def seed_alert_rules(session: Session, settings: Settings) -> AlertRule | None:
@@ -95,6 +101,11 @@ def index() -> Any:
 def edit(rule_id: int | None) -> Any:
     session = get_db()
     rule = (session.get(AlertRule, rule_id) or abort(404)) if rule_id else None
+    if request.method == "GET" and request.args.get("preview"):
+        # The form's unsaved values come back as GET parameters: tune, look, then save.
+        values, errors = read_rule_form(request.args)
+        preview = None if set(errors) & set(NUMBERS) else _preview(session, values)
+        return _form(rule, values, errors, preview=preview)
     if request.method == "GET":
         form = ({f: getattr(rule, f) for f in FIELDS} if rule else
                 {"name": "", "enabled": True, "sentiment": "negative", "platform": None,
@@ -119,9 +130,43 @@ def edit(rule_id: int | None) -> Any:
 
 
 def _form(rule: AlertRule | None, form: dict[str, Any], errors: dict[str, str],
-          status: int = 200) -> Any:
+          status: int = 200, preview: dict[str, Any] | None = None) -> Any:
+    days = _preview_days(request.args)
     return render_template("alert_rules/edit.html", rule=rule, form=form, errors=errors,
-                           sentiments=SENTIMENTS, platforms=PLATFORMS), status
+                           sentiments=SENTIMENTS, platforms=PLATFORMS, preview=preview,
+                           preview_days=days, max_preview_days=MAX_PREVIEW_DAYS), status
+
+
+def _preview_days(args: Mapping[str, str]) -> int:
+    try:
+        days = int(args.get("preview_days", DEFAULT_PREVIEW_DAYS))
+    except ValueError:
+        days = DEFAULT_PREVIEW_DAYS
+    return min(MAX_PREVIEW_DAYS, max(1, days))
+
+
+def _preview(session: Session, values: dict[str, Any]) -> dict[str, Any]:
+    """The backtest of the form's values over the last N days (N <= 30: bounded work)."""
+    bucket = get_runtime().settings.alerts.bucket_minutes
+    config = RuleConfig(name=values["name"] or "this rule",
+                        window_minutes=values["window_minutes"],
+                        baseline_days=values["baseline_days"], min_count=values["min_count"],
+                        factor=values["factor"], cooldown_minutes=values["cooldown_minutes"],
+                        bucket_minutes=bucket)
+    days = _preview_days(request.args)
+    until = align(now(), bucket)
+    since = until - timedelta(days=days)
+    series = stored_series(session, since, until, bucket, config.baseline_days,
+                           sentiment=values["sentiment"], platform=values["platform"])
+    result = backtest(series, config, since)
+    marks = [(e.fired_at, e.kind, f"{e.kind.replace('_', '-')} {e.fired_at:%Y-%m-%d %H:%M} UTC: "
+              f"{e.reason}") for e in result.events]
+    chart = alert_chart("alert-preview", f"{config.name}: mentions per {config.window_minutes}"
+                        f" min window, last {days} days", result.times, result.observed,
+                        result.expected, marks)
+    spikes = sum(1 for e in result.events if e.kind == "spike")
+    return {"chart": chart, "events": result.events, "spikes": spikes, "days": days,
+            "bucket": bucket}
 
 
 @bp.post("/<int:rule_id>/delete")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 from markupsafe import Markup, escape
 
@@ -116,3 +117,38 @@ def bar_chart(chart_id: str, title: str, labels: Sequence[str], values: Sequence
                      f'{escape(text)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def _downsample(values: Sequence[float], groups: int, size: int, how: str) -> list[float]:
+    pick = max if how == "max" else (lambda part: sum(part) / len(part))
+    return [pick(values[i * size:(i + 1) * size]) for i in range(groups)]
+
+
+def alert_chart(chart_id: str, title: str, times: Sequence[datetime],
+                observed: Sequence[float], expected: Sequence[float],
+                marks: Sequence[tuple[datetime, str, str]], max_points: int = 240) -> Markup:
+    """A backtest: the window's count and its expected baseline over time, with each alert as
+    a vertical line (`marks`: time, kind for the CSS class, label). Long series are drawn at
+    most `max_points` wide: the highest count and the mean expectation of each group, so a
+    short spike still shows."""
+    size = max(1, math.ceil(len(times) / max_points))
+    groups = math.ceil(len(times) / size) if times else 0
+    labels = [f"{times[i * size]:%m-%d %H:%M}" for i in range(groups)]
+    svg = str(line_chart(chart_id, title, labels, {
+        "observed (highest per point)": _downsample(observed, groups, size, "max"),
+        "expected": _downsample(expected, groups, size, "mean")}))
+    if not times or not marks:
+        return Markup(svg)
+    plot_h = HEIGHT - TOP - BOTTOM
+    step = (WIDTH - LEFT - RIGHT) / max(1, groups - 1)
+    first, span = times[0], (times[-1] - times[0]) or timedelta(minutes=1)
+    lines = []
+    for when, kind, label in marks:
+        i = min(groups - 1, max(0, round((when - first) / span * (len(times) - 1)) // size))
+        x = LEFT + i * step
+        # The series classes give the stroke (the CSP allows no style attributes).
+        colour = "series-1" if kind == "spike" else "series-2"
+        lines.append(f'<line class="mark {escape(kind)} {colour}" x1="{x:.1f}" x2="{x:.1f}" '
+                     f'y1="{TOP}" y2="{TOP + plot_h}" stroke-dasharray="4 3">'
+                     f'<title>{escape(label)}</title></line>')
+    return Markup(svg[:-len("</svg>")] + "".join(lines) + "</svg>")

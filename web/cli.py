@@ -319,10 +319,11 @@ def stats() -> None:
 
 
 def _register_classifier_commands() -> None:
-    from web import cli_classifier, cli_work
+    from web import cli_alerts, cli_classifier, cli_work
 
     cli_classifier.register(cli)  # classify, train, evaluate, label
     cli_work.register(cli)  # outbox, sla
+    cli_alerts.register(cli)  # alerts backtest, alerts rules
 
 
 _register_classifier_commands()

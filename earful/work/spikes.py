@@ -24,7 +24,7 @@ bucket alone is too noisy at low volume). Each tail is compared with its own bas
   percentile: the daily peak must not look like a spike) of the full windows that ended in the
   24 hours before this window, and never below `min_count / 2`; the tails expect their share.
 - *no history* (less than one window before this one): the expected count is `min_count`, so
-  only an absolute `factor x min_count` fires.
+  only `factor x min_count` in the window (or its share of it in a tail) fires.
 
 **The spike test** (all must hold):
 
@@ -65,7 +65,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -372,9 +372,13 @@ def evaluate(counts: Counts, at: datetime, config: RuleConfig, state: ScopeState
     return _step(state, at, result, 0, config, scope)
 
 
+CHUNK = 4096  # boundaries assessed at once: bounds the memory of the baseline samples
+
+
 def _replay_arrays(series: Sequence[tuple[datetime, float]], config: RuleConfig,
-                   step_minutes: int | None) -> tuple[datetime, np.ndarray, _Assessment] | None:
-    """Every evaluation boundary of a series at once: (origin, end indexes, assessment)."""
+                   step_minutes: int | None, after: datetime | None = None
+                   ) -> tuple[datetime, np.ndarray, _Assessment] | None:
+    """Every evaluation boundary (later than `after`) at once: (origin, end indexes, outcome)."""
     if not series:
         return None
     bucket = timedelta(minutes=config.bucket_minutes)
@@ -384,19 +388,22 @@ def _replay_arrays(series: Sequence[tuple[datetime, float]], config: RuleConfig,
     for moment, value in series:
         values[int((moment - origin) // bucket)] += float(value)
     step = max(1, (step_minutes or config.bucket_minutes) // config.bucket_minutes)
-    ends = np.arange(config.window_buckets, len(values) + 1, step)
+    first = config.window_buckets
+    if after is not None:
+        first = max(first, int((after - origin) // bucket) + 1)
+    ends = np.arange(first, len(values) + 1, step)
     if len(ends) == 0:
         return None
-    return origin, ends, _assess(_Series(values, origin, config), ends, config.factor)
+    dense = _Series(values, origin, config)
+    parts = [_assess(dense, ends[i:i + CHUNK], config.factor)
+             for i in range(0, len(ends), CHUNK)]
+    joined = _Assessment(*(np.concatenate([getattr(p, f.name) for p in parts])
+                           for f in fields(_Assessment)))
+    return origin, ends, joined
 
 
-def replay(series: Sequence[tuple[datetime, float]], config: RuleConfig, scope: str = "overall",
-           step_minutes: int | None = None) -> list[Event]:
-    """The events the rule would have raised over a series, evaluated with only the past."""
-    arrays = _replay_arrays(series, config, step_minutes)
-    if arrays is None:
-        return []
-    origin, ends, result = arrays
+def _run(origin: datetime, ends: np.ndarray, result: _Assessment, config: RuleConfig,
+         scope: str) -> list[Event]:
     bucket = timedelta(minutes=config.bucket_minutes)
     state, events = ScopeState(), []
     for i, end in enumerate(ends):
@@ -406,17 +413,34 @@ def replay(series: Sequence[tuple[datetime, float]], config: RuleConfig, scope: 
     return events
 
 
-def window_series(series: Sequence[tuple[datetime, float]], config: RuleConfig,
-                  step_minutes: int | None = None
-                  ) -> tuple[list[datetime], list[float], list[float]]:
-    """(window ends, observed, expected) at each boundary as `replay` sees them (for charts)."""
+def replay(series: Sequence[tuple[datetime, float]], config: RuleConfig, scope: str = "overall",
+           step_minutes: int | None = None) -> list[Event]:
+    """The events the rule would have raised over a series, evaluated with only the past."""
     arrays = _replay_arrays(series, config, step_minutes)
+    return [] if arrays is None else _run(*arrays, config, scope)
+
+
+@dataclass(frozen=True)
+class Backtest:
+    """A replay from `since` on, with what it saw at each boundary (for the rule page's chart)."""
+
+    events: list[Event]
+    times: list[datetime]  # window ends
+    observed: list[float]
+    expected: list[float]
+
+
+def backtest(series: Sequence[tuple[datetime, float]], config: RuleConfig, since: datetime,
+             scope: str = "overall") -> Backtest:
+    """Replay only the boundaries after `since`; earlier buckets serve as history."""
+    arrays = _replay_arrays(series, config, None, after=since)
     if arrays is None:
-        return [], [], []
+        return Backtest([], [], [], [])
     origin, ends, result = arrays
     bucket = timedelta(minutes=config.bucket_minutes)
-    return ([origin + int(e) * bucket for e in ends], result.observed.tolist(),
-            result.expected.tolist())
+    return Backtest(_run(origin, ends, result, config, scope),
+                    [origin + int(e) * bucket for e in ends], result.observed.tolist(),
+                    result.expected.tolist())
 
 
 # -- the state machine ---------------------------------------------------------------------

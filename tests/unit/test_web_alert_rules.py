@@ -83,3 +83,45 @@ def test_a_rule_that_fired_is_disabled_not_deleted(app: Flask, rt: Runtime, sess
     session.expire_all()
     assert session.scalars(select(AlertRule.name)).all() == ["fired"]
     assert session.scalar(select(AuditLog.action)) == "alert_rule.delete"
+
+
+def test_preview_charts_the_form_values_on_history_and_lists_the_alerts(
+        app: Flask, rt: Runtime, session: Session, clock: FrozenClock) -> None:
+    from datetime import timedelta
+
+    from tests.unit.web_console_support import add_mention
+
+    now = clock.now()
+    for day in range(1, 5):
+        for minute in (5, 25, 45):
+            add_mention(session, created_at=now - timedelta(days=day, minutes=minute))
+    for second in range(0, 600, 15):  # 40 negative mentions in the last 10 minutes
+        add_mention(session, created_at=now - timedelta(seconds=600 - second))
+    rule = AlertRule(name="Outage spike", min_count=10)
+    session.add(rule)
+    session.commit()
+    client = client_as(app, rt, "lead")
+    editing = client.get(f"/alert-rules/{rule.id}").get_data(as_text=True)
+    assert 'formmethod="get"' in editing and "Preview on the last 7 days" in editing
+    response = client.get(f"/alert-rules/{rule.id}",
+                          query_string={**GOOD, "min_count": "8", "preview": "1",
+                                        "preview_days": "3"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Preview on the last 3 days (not saved)" in page
+    assert '<svg class="chart" id="alert-preview"' in page and 'class="mark spike' in page
+    assert f"{now:%Y-%m-%d} 08:5" in page and "1 alert would have been sent" in page
+    assert 'value="8"' in page  # the unsaved value stays in the form
+    session.expire_all()
+    assert session.get(AlertRule, rule.id).min_count == 10  # nothing saved
+
+
+def test_preview_is_bounded_and_refuses_bad_numbers(app: Flask, rt: Runtime,
+                                                    clock: FrozenClock) -> None:
+    client = client_as(app, rt, "lead")
+    page = client.get("/alert-rules/new", query_string={
+        **GOOD, "preview": "1", "preview_days": "365"}).get_data(as_text=True)
+    assert "Preview on the last 30 days (not saved)" in page and "No alerts in these" in page
+    bad = client.get("/alert-rules/new", query_string={**GOOD, "factor": "x", "preview": "1"})
+    assert "Enter a number." in bad.get_data(as_text=True)
+    assert "(not saved)" not in bad.get_data(as_text=True)
