@@ -18,30 +18,41 @@ bucket alone is too noisy at low volume). Each tail is compared with its own bas
 `baseline_days` (jittered by up to 10 minutes either way, so each day gives a few samples):
 
 - *seasonal*: at least 3 comparable days (days whose span lies inside the history; fewer when
-  baseline_days is smaller). Only same-weekday days (7, 14, ... days back) are used when at least
-  2 are available, which keeps Monday mornings apart from Sundays; otherwise every day.
+  baseline_days is smaller). Every comparable day is used, each day's samples scaled by
+  `(L + 1) / (L_d + 1)`, where `L_d` is that day's count in the 4 hours around the same time
+  and `L` the mean of `L_d` over the same-weekday days (7, 14, ... days back) when at least 2
+  are available, otherwise over every day. Monday mornings stay apart from Sundays (the level),
+  while the median rests on all the days (two same-weekday days alone gave a noisy median that
+  under-estimated the usual and caused most false alarms).
 - *cold-start*: fewer comparable days. The expected count is the upper decile (90th
   percentile: the daily peak must not look like a spike) of the full windows that ended in the
   24 hours before this window, and never below `min_count / 2`; the tails expect their share.
 - *no history* (less than one window before this one): the expected count is `min_count`, so
   only `factor x min_count` in the window (or its share of it in a tail) fires.
 
-**The spike test** (all must hold):
+**The spike test** (all must hold). `factor` is the size of spike the rule must catch, not a
+hard bar on the noisy count:
 
 1. `observed >= min_count` (the whole window);
-2. for some tail of k buckets (2..w), with expected count `e`, `count >= factor x e`, and
-3. the same tail is significant for its volume: `P(X >= count) < 0.0001`, X Poisson with mean
-   `mu = max(e, floor)` (floor: 2 mentions an hour, scaled to the tail), or negative binomial
-   with the baseline's own variance (spread^2) where the history is over-dispersed. (0.0001,
-   not 0.001: with bursty history the looser tail raised ~1.8 false alarms a week in the bench.)
+2. for some tail of k buckets (2..w), with expected count `e`, the count is significant for
+   its volume: `P(X >= count) < 0.0001`, X Poisson with mean `mu = max(e, floor)` (floor: 2
+   mentions an hour, scaled to the tail), or negative binomial with the baseline's own
+   variance (spread^2) where the history is over-dispersed (spread^2 > 1.5 x mu: the MAD of
+   small integer counts overstates a Poisson variance);
+3. and the same tail is consistent with a rise of at least `factor`: `count >= factor x e`, or
+   `P(Y <= count) >= 0.2` with Y Poisson of mean `factor x e` (a spike of exactly `factor`
+   times the usual passes about 80 % of the time or more, instead of half the time). With no
+   history the bar is hard: `count >= factor x e`.
+
+False alarms are held down by (1) and the significance level of (2), not by the size in (3).
 
 *The negative share* (`share=(negative, total)` in the window, optional; the baseline share is
 not known here, so the test uses the share alone): when `total >= min_count` and at least 2/3 of
-the window's mentions are negative, the factor in (2) drops to `max(1.5, factor / 2)`; (1) and
-(3) still hold, so a predominantly negative channel does not fire on its usual volume.
+the window's mentions are negative, the factor in (3) drops to `max(1.5, factor / 2)`; (1) and
+(2) still hold, so a predominantly negative channel does not fire on its usual volume.
 
 **Still elevated** (keeps a firing rule firing): some tail has
-`count >= (1 + (factor - 1)/2) x mu` with the tail probability of (3) under 0.05. This
+`count >= (1 + (factor - 1)/2) x mu` with the tail probability of (2) under 0.05. This
 hysteresis stops a spike that hovers at the threshold from flapping.
 
 **The state machine** (per rule and scope; times are the evaluation boundaries):
@@ -79,13 +90,16 @@ if TYPE_CHECKING:
 
 Counts = Mapping[datetime, float]
 
-P_VALUE = 0.0001  # the spike test's tail (0.001 gave 1.8 false alarms a week: bench)
+P_VALUE = 0.0001  # the spike test's tail (0.001 gave 1.5 false alarms a week: bench)
 P_ELEVATED = 0.05  # "still elevated" (hysteresis)
-LEEWAY_SD = 0.0  # standard deviations of leeway on the factor (1.0 doubled false alarms)
+P_SIZE = 0.2  # the size check: a count this unlikely under factor x e is too small to be the spike
 FLOOR_PER_HOUR = 2.0  # the Poisson mean never drops below this rate
+OVER_DISPERSED = 1.5  # spread^2 / mean above which the test is negative binomial (the MAD of
+# small integer counts overstates a Poisson variance: ~1.2x at a mean of 2)
 MIN_SEASONAL_DAYS = 3
 MIN_WEEKDAY_DAYS = 2
 JITTER_MINUTES = 10
+LEVEL_MINUTES = 240  # the span around the same time whose count gives each day's level
 MIN_TAIL = 2  # buckets: the shortest tail tested (one bucket alone is too noisy)
 COLD_PERCENTILE = 90
 SHARE_MIN = 2 / 3
@@ -217,18 +231,28 @@ class _Series:
         return out
 
     def seasonal(self, ends: np.ndarray, length: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(median, scaled MAD, comparable days) of the same span on previous days."""
+        """(median, scaled MAD, comparable days) of the same span on previous days, each day's
+        sample scaled to the level of the same weekday (see the module docstring)."""
         cfg, w = self.config, self.config.window_buckets
         days = np.arange(1, cfg.baseline_days + 1)
         comparable = np.clip((ends - w) // self.per_day, 0, cfg.baseline_days)
-        weekly = np.minimum(comparable // 7, cfg.baseline_days // 7)
-        use_weekly = weekly >= MIN_WEEKDAY_DAYS
-        allowed = (days[None, :] <= comparable[:, None]) & (
-            ~use_weekly[:, None] | (days[None, :] % 7 == 0))
+        allowed = days[None, :] <= comparable[:, None]
         jitter = JITTER_MINUTES // cfg.bucket_minutes
         offsets = np.arange(-jitter, jitter + 1)
-        centre = ends[:, None, None] - days[None, :, None] * self.per_day + offsets[None, None, :]
+        back = ends[:, None] - days[None, :] * self.per_day  # the same moment on earlier days
+        centre = back[:, :, None] + offsets[None, None, :]
         samples = self.span(centre.reshape(-1), length).reshape(centre.shape)
+        level_len = max(1, LEVEL_MINUTES // cfg.bucket_minutes)
+        level = self.span((back + (level_len - length) // 2).reshape(-1),
+                          level_len).reshape(back.shape)
+        allowed &= ~np.isnan(level)
+        weekday = allowed & (days[None, :] % 7 == 0)
+        use_weekly = weekday.sum(axis=1) >= MIN_WEEKDAY_DAYS
+        pick = np.where(use_weekly[:, None], weekday, allowed)
+        target = (np.where(pick, np.nan_to_num(level), 0.0).sum(axis=1)
+                  / np.maximum(pick.sum(axis=1), 1))
+        scale = (target[:, None] + 1.0) / (np.nan_to_num(level) + 1.0)
+        samples *= scale[:, :, None]
         samples[~np.broadcast_to(allowed[:, :, None], samples.shape)] = np.nan
         flat = samples.reshape(len(ends), -1)
         median, mad = _nan_median_mad(flat)
@@ -273,12 +297,18 @@ def _tail(count: np.ndarray, mu: np.ndarray, spread: np.ndarray) -> np.ndarray:
     """P(X >= count): negative binomial with the baseline's own variance where the history is
     over-dispersed (spread^2 > mean), Poisson otherwise."""
     var = np.maximum(mu, spread ** 2)
-    over = var > mu * 1.0001
+    over = var > mu * OVER_DISPERSED
     out = poisson.sf(count - 1, mu)
     if over.any():
         m, v = mu[over], var[over]
         out[over] = nbinom.sf(count[over] - 1, m * m / (v - m), m / v)
     return out
+
+
+def _as_large(count: np.ndarray, bar: np.ndarray) -> np.ndarray:
+    """Whether `count` is consistent with a mean of at least `bar`: P(X <= count) >= P_SIZE,
+    X Poisson with mean `bar` (the count is not significantly below the spike size)."""
+    return (count >= bar) | (poisson.cdf(count, bar) >= P_SIZE)
 
 
 def _assess(series: _Series, ends: np.ndarray, factor: float | np.ndarray) -> _Assessment:
@@ -318,7 +348,7 @@ def _assess(series: _Series, ends: np.ndarray, factor: float | np.ndarray) -> _A
         mu = np.maximum(exp_k, floor)
         tail_p = _tail(count, mu, spread_k)
         bar = factor_arr * exp_k
-        hit = (count >= bar - LEEWAY_SD * np.sqrt(bar)) & (tail_p < P_VALUE)
+        hit = (tail_p < P_VALUE) & np.where(method == 2, count >= bar, _as_large(count, bar))
         new = hit & ~spike
         tail[new], tail_obs[new], tail_exp[new] = k, count[new], exp_k[new]
         spike |= hit
