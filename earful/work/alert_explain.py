@@ -36,12 +36,13 @@ _LINK = re.compile(r"https?://\S+|www\.\S+")
 _STOP = frozenset(fold(w) for w in """
 the and for you your with this that are was not have has but our all any can just from they
 what when why how out get got its it's too very still again now today lumen mobile
+been have since about there their them then than will would could should into only
 este sunt din pentru care mai nu cu la pe si sau ce cum
 και για δεν την της του στο στη που από
 это что как так уже все мне меня при для
 los las del que por con una para pero como esta este
 les des une pour pas avec est que qui sur dans plus
-und die der das ist nicht mit ein eine für auf bei ich
+und die der das ist nicht mit ein eine für auf bei ich kein keine mein meine seit
 """.split())
 
 

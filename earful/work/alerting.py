@@ -61,7 +61,9 @@ def _scopes(session: Session, rule: AlertRule) -> list[tuple[str, int | None]]:
     query = select(Source.name, Source.id).order_by(Source.name)
     if rule.platform:
         query = query.where(Source.platform == rule.platform)
-    return [(OVERALL, None), *((name, ident) for name, ident in session.execute(query))]
+    sources = [(str(name), int(ident)) for name, ident in session.execute(query)]
+    # One source is the whole series: its own scope would only repeat every alert.
+    return [(OVERALL, None), *(sources if len(sources) > 1 else [])]
 
 
 def evaluate_rules(session: Session, settings: Settings, at: datetime | None = None

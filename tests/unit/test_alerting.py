@@ -155,3 +155,18 @@ def test_the_digest_goes_once_a_day(session: Session, rt: Runtime, clock: Frozen
 def test_bucket_boundary() -> None:
     at = datetime(2026, 3, 2, 10, 7, 31, tzinfo=UTC)
     assert bucket_boundary(at, 5) == datetime(2026, 3, 2, 10, 5, tzinfo=UTC)
+
+
+def test_sources_are_scopes_only_when_there_are_several(session: Session,
+                                                        rule: AlertRule) -> None:
+    from earful.models import Source
+    from earful.work.alerting import _scopes
+
+    session.add(Source(name="x-brand", platform="x"))
+    session.commit()
+    assert _scopes(session, rule) == [("overall", None)]  # one source is the whole series
+    session.add(Source(name="masto", platform="mastodon"))
+    session.commit()
+    assert [name for name, _ in _scopes(session, rule)] == ["overall", "masto", "x-brand"]
+    rule.platform = "x"
+    assert [name for name, _ in _scopes(session, rule)] == ["overall"]
