@@ -10,6 +10,7 @@ target before anything is queued: an update that does not fit one of them is ref
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Mapping, Sequence
 
 from sqlalchemy.orm import Session
@@ -25,6 +26,7 @@ from earful.work.replies import DEMO_ACCOUNT, incident_url
 TooLong = Callable[[str, str], str | None]
 MESSAGE_LENGTH = 10_000
 KEY_PREFIX = "incident:"
+KEY_LENGTH = 80  # OutboxReply.idempotency_key
 
 
 def publish_targets(settings: Settings) -> list[tuple[str, str]]:
@@ -84,6 +86,16 @@ def check_lengths(message: str, targets: Sequence[tuple[str, str]],
                             + ". Shorten the message, or leave out that platform.")
 
 
+def post_key(incident_id: int, update_id: int, platform: str, handle: str) -> str:
+    """The outbox key of one update on one account; a long handle is hashed so the key fits
+    the column (80 characters) on every database."""
+    key = f"{KEY_PREFIX}{incident_id}:{update_id}:{platform}:{handle}"
+    if len(key) <= KEY_LENGTH:
+        return key
+    digest = hashlib.sha256(key.encode()).hexdigest()[:24]
+    return f"{KEY_PREFIX}{incident_id}:{update_id}:{platform}:{digest}"
+
+
 def post_text(settings: Settings, incident: Incident, platform: str, message: str,
               too_long: TooLong | None) -> str:
     """The message, with the incident's public page after it when that still fits (a private
@@ -103,7 +115,7 @@ def queue_posts(session: Session, incident: Incident, update: IncidentUpdate,
     rows = []
     for platform, handle in targets:
         row = OutboxReply(
-            idempotency_key=f"{KEY_PREFIX}{incident.id}:{update.id}:{platform}:{handle}",
+            idempotency_key=post_key(incident.id, update.id, platform, handle),
             mention_id=None, incident_update_id=update.id, platform=platform,
             account_handle=handle, in_reply_to=None, status=OutboxStatus.QUEUED,
             text=post_text(settings, incident, platform, update.body, too_long),

@@ -456,3 +456,12 @@ def test_later_updates_wait_for_the_first_post_without_counting_attempts(
     clock.advance(seconds=5)
     assert dispatcher.dispatch(rt).outcomes == {second: "sent"}
     assert [reply_to for _, reply_to in platform.posts] == [None, "p1"]
+
+
+def test_an_update_key_fits_the_outbox_column_for_any_handle() -> None:
+    from earful.work.incident_posts import post_key
+
+    assert post_key(7, 9, "x", "LumenMobile") == "incident:7:9:x:LumenMobile"
+    long_key = post_key(7, 9, "mastodon", "lumen@" + "a" * 190 + ".example")
+    assert len(long_key) <= 80 and long_key.startswith("incident:7:9:mastodon:")
+    assert long_key == post_key(7, 9, "mastodon", "lumen@" + "a" * 190 + ".example")
