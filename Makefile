@@ -53,6 +53,7 @@ train: $(TEST_READY)
 
 evaluate: $(TEST_READY)
 	$(BIN)/earful evaluate --data $(DATA)
+	$(BIN)/earful evaluate --parity
 
 clean:
 	rm -rf $(VENV) build *.egg-info tests/artifacts

