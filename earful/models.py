@@ -61,6 +61,9 @@ class User(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=now)
+    # Part of every session's and remember cookie's user id: raising it (sign-out, a new
+    # password, a role change, deactivation) ends every session of the user at once.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Source(Base):

@@ -51,6 +51,11 @@ class ServerSettings:
     host: str = "127.0.0.1"
     port: int = 5000
     scheduler: bool = True
+    workers: int = 2
+    threads: int = 8
+    keepalive_seconds: int = 2
+    timeout_seconds: int = 60
+    static_max_age_seconds: int = 3600
 
 
 @dataclass
@@ -135,6 +140,7 @@ class ListenerSettings:
     max_backoff_seconds: int = 900
     misfire_grace_seconds: int = 60
     max_text_chars: int = 10000
+    first_poll_hours: int = 24
 
 
 @dataclass
@@ -174,6 +180,8 @@ class ConsoleSettings:
         "x": 280, "bluesky": 300, "mastodon": 500, "reddit": 10000, "demo": 500})
     page_size: int = 50
     presence_seconds: int = 30
+    signin_failures_per_address: int = 30
+    signin_address_window_seconds: int = 900
 
 
 @dataclass
@@ -382,8 +390,13 @@ def _join(where: str, key: str) -> str:
 def validate(settings: Settings) -> None:
     """Check values that types alone cannot; raise SettingsError naming the key."""
     _check(settings.server.port in range(1, 65536), "server.port must be 1-65535")
+    for name in ("workers", "threads", "keepalive_seconds", "timeout_seconds"):
+        _check(getattr(settings.server, name) > 0, f"server.{name} must be positive")
+    _check(settings.server.static_max_age_seconds >= 0,
+           "server.static_max_age_seconds must not be negative")
     _check(settings.demo.enabled in ("auto", "on", "off"), "demo.enabled must be auto, on or off")
     _check(settings.demo.speed > 0, "demo.speed must be positive")
+    _check(settings.listener.first_poll_hours > 0, "listener.first_poll_hours must be positive")
     _check(not (settings.smtp.ssl and settings.smtp.starttls),
            "smtp: choose ssl (implicit TLS, usually port 465) or starttls, not both")
     for name in ("timeout_seconds", "retry_base_seconds", "retry_max_seconds"):

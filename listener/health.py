@@ -38,6 +38,8 @@ def record_success(row: Source, stored: int, interval_seconds: int,
     row.last_poll_at = row.last_success_at = moment
     row.consecutive_failures = 0
     row.failing_since = None
+    # A recovered source shows no error as current; last_error_at keeps when the last one was.
+    row.last_error = None
     row.stored_total += stored
     row.rate_limited_until = rate_limited_until
     row.next_poll_at = rate_limited_until or moment + timedelta(seconds=interval_seconds)

@@ -24,7 +24,7 @@ from earful.sla import SlaPolicy
 from listener import health
 from listener.ingest import IngestResult, ingest
 from listener.platforms import PlatformError, RateLimited, get_adapter_class
-from listener.platforms.base import FetchResult, Reader
+from listener.platforms.base import FetchResult, Reader, describe_error
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +79,7 @@ def poll(source_name: str, force: bool = False) -> PollOutcome:
     except PlatformError as exc:
         return _failed(rt, config, "failed", str(exc))
     except requests.RequestException as exc:
-        return _failed(rt, config, "failed", f"network error: {exc}")
+        return _failed(rt, config, "failed", describe_error(exc))
     return _store(rt, config, fetched)
 
 
@@ -111,7 +111,7 @@ def _store(rt: runtime.Runtime, config: SourceSettings, fetched: FetchResult) ->
     except Exception as exc:
         # The cursor did not move, so nothing is lost: note it where admins look, then let the
         # scheduler log the traceback. Retried at the normal interval, not backed off.
-        _failed(rt, config, "failed", f"could not store: {exc}", backoff=False)
+        _failed(rt, config, "failed", f"could not store: {describe_error(exc)}", backoff=False)
         raise
     if result.rejected:
         log.warning("%s: skipped %d malformed item(s)", config.name, len(result.rejected))

@@ -7,6 +7,7 @@ escaping for HTML is the console's job at render time.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -23,6 +24,7 @@ EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 FUTURE_SLACK = timedelta(days=1)  # platform clocks drift; beyond this a date is made up
 # Keep newlines and tabs; drop other C0/C1 controls, which can corrupt logs and terminals.
 _CONTROL = {c for c in range(0x20) if c not in (0x09, 0x0A)} | {0x7F} | set(range(0x80, 0xA0))
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _STRIP = dict.fromkeys(_CONTROL) | {0x202E: None, 0x202D: None}  # no bidi overrides either
 
 
@@ -36,13 +38,23 @@ def clean_text(value: object, limit: int) -> str:
         return ""
     if isinstance(value, bytes):
         value = value.decode("utf-8", errors="replace")
-    text = str(value)
-    # Lone surrogates (from broken JSON escapes) cannot be encoded: replace them.
-    text = text.encode("utf-8", errors="replace").decode("utf-8")
+    text = repair_surrogates(str(value))
     text = unicodedata.normalize("NFC", text).translate(_STRIP)
     if len(text) > limit:
         text = text[: limit - 1] + "…"
     return text
+
+
+def repair_surrogates(text: str) -> str:
+    """Join split surrogate pairs and turn lone surrogates (from broken JSON escapes, which
+    every JSON parser lets through) into U+FFFD, as a decoder does with invalid UTF-8.
+
+    Not `encode("utf-8", errors="replace")`: an encoder's replacement is "?", which would
+    silently turn a broken character into punctuation.
+    """
+    if not _SURROGATE.search(text):
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
 def clean_json(value: Any, depth: int = 0) -> Any:

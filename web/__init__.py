@@ -13,7 +13,7 @@ from earful.settings import Settings
 def create_app(settings: Settings | None = None, rt: Runtime | None = None,
                config: dict[str, Any] | None = None) -> Flask:
     """Build the console. Tests pass settings (or a ready runtime) and config overrides."""
-    from web import auth, csat, db, inbox, security, status
+    from web import auth, csat, db, inbox, params, security, status
     from web.context import build_runtime, secret_key
 
     rt = rt or build_runtime(settings, with_model=False)
@@ -26,9 +26,11 @@ def create_app(settings: Settings | None = None, rt: Runtime | None = None,
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,
+        SEND_FILE_MAX_AGE_DEFAULT=rt.settings.server.static_max_age_seconds,
         EARFUL_RUNTIME=rt,
     )
     app.config.update(config or {})
+    params.init_app(app)  # the `id` route converter, before the blueprints
     db.init_app(app)
     security.init_app(app)
     auth.init_app(app)

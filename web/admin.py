@@ -15,7 +15,7 @@ from earful.models import ROLES, Source, User
 from earful.work.audit import apply_changes, audit
 from listener.health import sync_sources
 from listener.jobs import configured_sources
-from web.auth import role_required
+from web.auth import end_sessions, role_required
 from web.db import get_db, get_runtime
 from web.users import UserError, create_user
 
@@ -96,7 +96,7 @@ def create() -> Any:
     return _users_page(values, errors, 400)
 
 
-@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/users/<id:user_id>", methods=["GET", "POST"])
 @role_required("admin")
 def edit_user(user_id: int) -> Any:
     session = get_db()
@@ -116,12 +116,17 @@ def edit_user(user_id: int) -> Any:
         return render_template("admin/user_edit.html", user=user, form=values, errors=errors,
                                roles=ROLES), 400
     extra = {}
+    # A new password, another role or deactivation ends the user's sessions everywhere.
+    ends_sessions = bool(values["password"]) or values["role"] != user.role or \
+        (user.active and not values["active"])
     if values["password"]:
         user.password_hash = generate_password_hash(values["password"])
         user.failed_logins, user.locked_until = 0, None
         extra["password"] = ["", "reset"]  # never the password itself
     if apply_changes(session, current_user.id, user, {f: values[f] for f in EDITABLE},
                      "user.update", "user", extra=extra, username=user.username):
+        if ends_sessions:
+            end_sessions(session, user)
         session.commit()
         flash(f"Saved {user.username}.", "info")
     return redirect(url_for("admin.users"))

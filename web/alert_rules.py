@@ -22,6 +22,7 @@ from earful.work.spikes import RuleConfig, backtest
 from web.auth import role_required
 from web.charts import alert_chart
 from web.db import get_db, get_runtime
+from web.params import optional_int
 
 bp = Blueprint("alert_rules", __name__, url_prefix="/alert-rules")
 EMAIL = re.compile(r"^[^@\s,]+@[^@\s,]+$")
@@ -68,6 +69,8 @@ def read_rule_form(form: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, s
     for field, (kind, low, high) in NUMBERS.items():
         raw = form.get(field, "").strip()
         try:
+            if not raw.isascii() or len(raw) > 20:  # int() reads "٣" as 3
+                raise ValueError(raw)
             number = kind(raw)
         except ValueError:
             values[field], errors[field] = raw, "Enter a number."
@@ -96,7 +99,7 @@ def index() -> Any:
 
 
 @bp.route("/new", methods=["GET", "POST"], defaults={"rule_id": None})
-@bp.route("/<int:rule_id>", methods=["GET", "POST"])
+@bp.route("/<id:rule_id>", methods=["GET", "POST"])
 @role_required("lead")
 def edit(rule_id: int | None) -> Any:
     session = get_db()
@@ -138,11 +141,8 @@ def _form(rule: AlertRule | None, form: dict[str, Any], errors: dict[str, str],
 
 
 def _preview_days(args: Mapping[str, str]) -> int:
-    try:
-        days = int(args.get("preview_days", DEFAULT_PREVIEW_DAYS))
-    except ValueError:
-        days = DEFAULT_PREVIEW_DAYS
-    return min(MAX_PREVIEW_DAYS, max(1, days))
+    days = optional_int(args.get("preview_days"), name="preview_days", maximum=100000)
+    return DEFAULT_PREVIEW_DAYS if days is None else min(MAX_PREVIEW_DAYS, days)
 
 
 def _preview(session: Session, values: dict[str, Any]) -> dict[str, Any]:
@@ -169,7 +169,7 @@ def _preview(session: Session, values: dict[str, Any]) -> dict[str, Any]:
             "bucket": bucket}
 
 
-@bp.post("/<int:rule_id>/delete")
+@bp.post("/<id:rule_id>/delete")
 @role_required("lead")
 def delete(rule_id: int) -> Any:
     session = get_db()

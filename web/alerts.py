@@ -47,7 +47,7 @@ def _messages_of(session: Any, alert_ids: list[int]) -> dict[int, list[MailMessa
     return found
 
 
-@bp.get("/<int:alert_id>")
+@bp.get("/<id:alert_id>")
 @role_required("lead")
 def show(alert_id: int) -> Any:
     session = get_db()
@@ -58,7 +58,7 @@ def show(alert_id: int) -> Any:
                            explanation=explain(alert.details))
 
 
-@bp.get("/mail/<int:message_id>")
+@bp.get("/mail/<id:message_id>")
 @role_required("lead")
 def mail(message_id: int) -> Any:
     row = get_db().get(MailMessage, message_id) or abort(404)
@@ -74,7 +74,7 @@ def mail(message_id: int) -> Any:
                            eml_exists=path.exists())
 
 
-@bp.post("/mail/<int:message_id>/retry")
+@bp.post("/mail/<id:message_id>/retry")
 @role_required("lead")
 def retry(message_id: int) -> Any:
     session = get_db()

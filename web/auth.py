@@ -1,4 +1,11 @@
-"""Sign-in (Flask-Login sessions, werkzeug password hashes) and server-side role checks."""
+"""Sign-in (Flask-Login sessions, werkzeug password hashes) and server-side role checks.
+
+A session (and a remember cookie) holds "<user id>:<session_version>"; the loader refuses any other
+version, so sign-out, a new password, a role change or deactivation (`end_sessions`) ends every
+session of the user, including a cookie copied elsewhere before. Sign-in failures are throttled
+per account (lockout, in the database) and per client address (web.throttle), answered with one
+message whatever the reason, and audited.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +15,17 @@ from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import (
     LoginManager,
     UserMixin,
@@ -18,17 +35,23 @@ from flask_login import (
     logout_user,
 )
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from earful.clock import now
 from earful.models import ROLES, User
+from earful.work.audit import audit
 from web.db import get_db
+from web.throttle import AddressThrottle
 from web.users import verify_password
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
+# One answer for a wrong name, a wrong password, a locked account and a throttled address, so
+# the answer never tells a guesser which names exist or which accounts they have locked.
+REFUSED = "Unknown username or wrong password, or too many attempts: try again later."
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -40,6 +63,10 @@ class StaffUser(UserMixin):
         self.username = row.username
         self.display_name = row.display_name
         self.role = row.role
+        self.session_version = row.session_version
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
 
     def has_role(self, role: str) -> bool:
         return ROLES.index(self.role) >= ROLES.index(role)
@@ -49,12 +76,28 @@ def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "strong"
+    console = app.config["EARFUL_RUNTIME"].settings.console
+    app.extensions["earful_throttle"] = AddressThrottle(
+        console.signin_failures_per_address,
+        timedelta(seconds=console.signin_address_window_seconds))
 
 
 @login_manager.user_loader
 def load_user(user_id: str) -> StaffUser | None:
-    row = get_db().get(User, int(user_id))
-    return StaffUser(row) if row is not None and row.active else None
+    """The user of a session or remember cookie, only while its session version is current."""
+    ident, _, version = user_id.partition(":")
+    if not (ident.isascii() and ident.isdigit() and version.isascii() and version.isdigit()
+            and len(ident) < 19 and len(version) < 19):
+        return None  # a cookie from before session versions, or a forged one
+    row = get_db().get(User, int(ident))
+    if row is None or not row.active or row.session_version != int(version):
+        return None
+    return StaffUser(row)
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """Every session and remember cookie of `user` stops working (the caller commits)."""
+    user.session_version = (user.session_version or 0) + 1
 
 
 def role_required(role: str) -> Callable[[F], F]:
@@ -87,36 +130,56 @@ def login() -> Any:
     if request.method == "GET":
         return render_template("login.html", next=request.args.get("next", ""))
     session = get_db()
-    username = request.form.get("username", "").strip()
-    password = request.form.get("password", "")
+    username = request.form.get("username", "").strip()[:80]
+    password = request.form.get("password", "")[:1024]
+    address = request.remote_addr or "unknown"
+    throttle: AddressThrottle = current_app.extensions["earful_throttle"]
     user = session.scalar(select(User).where(User.username == username))
-    if user is not None and user.locked_until is not None and user.locked_until > now():
-        flash("Too many failed attempts. Try again later.", "error")
-        return render_template("login.html", next=request.form.get("next", "")), 429
-    # Hash even for an unknown name, so response time does not reveal which usernames exist.
+    # Hash even for an unknown name or a refused attempt, so response time reveals nothing.
     password_ok = verify_password(user, password) if user is not None else _dummy_check(password)
-    if user is None or not user.active or not password_ok:
-        if user is not None:
-            _count_failure(user.id)
-        flash("Unknown username or wrong password.", "error")
+    reason = ("address throttled" if throttle.blocked(address) else
+              "unknown username" if user is None else
+              "account locked" if user.locked_until is not None and user.locked_until > now() else
+              "account inactive" if not user.active else
+              "wrong password" if not password_ok else None)
+    if reason is not None:
+        _refuse(user, username, address, reason, throttle)
+        flash(REFUSED, "error")
         return render_template("login.html", next=request.form.get("next", "")), 401
     user.failed_logins = 0
     user.locked_until = None
+    audit(session, user.id, "auth.sign_in", "user", user.id, address=address)
     session.commit()
     login_user(StaffUser(user))
     return redirect(safe_next(request.form.get("next")))
 
 
-def _count_failure(user_id: int) -> None:
-    """Atomic increment in SQL: parallel guesses cannot slip past the lockout."""
+def _refuse(user: User | None, username: str, address: str, reason: str,
+            throttle: AddressThrottle) -> None:
+    """Count the failure (per account and per address) and audit it, and a lockout it causes."""
     session = get_db()
     session.rollback()
+    if user is not None and reason == "wrong password":
+        if _count_failure(user.id):
+            audit(session, None, "auth.lockout", "user", user.id, username=user.username,
+                  address=address, minutes=int(LOCKOUT.total_seconds() // 60))
+    audit(session, None, "auth.failure", "user", user.id if user else "",
+          username=username, address=address, reason=reason)
+    if reason != "address throttled" and throttle.failed(address):
+        audit(session, None, "auth.address_throttled", "address", address[:80],
+              failures=throttle.limit, minutes=int(throttle.window.total_seconds() // 60))
+    session.commit()
+
+
+def _count_failure(user_id: int) -> bool:
+    """Atomic increment in SQL: parallel guesses cannot slip past the lockout. True: locked now."""
+    session = get_db()
     session.execute(update(User).where(User.id == user_id).values(
         failed_logins=User.failed_logins + 1))
-    session.execute(update(User).where(User.id == user_id,
-                                       User.failed_logins >= MAX_FAILURES).values(
+    locked = session.execute(update(User).where(User.id == user_id,
+                                                User.failed_logins >= MAX_FAILURES).values(
         locked_until=now() + LOCKOUT, failed_logins=0))
-    session.commit()
+    return bool(locked.rowcount)
 
 
 _DUMMY_HASH = generate_password_hash("earful-timing-equaliser")
@@ -130,5 +193,12 @@ def _dummy_check(password: str) -> bool:
 @bp.post("/logout")
 @login_required
 def logout() -> Any:
+    """Sign out everywhere: a copy of this session's cookie stops working too."""
+    session = get_db()
+    row = session.get(User, current_user.id)
+    if row is not None:
+        end_sessions(session, row)
+        audit(session, row.id, "auth.sign_out", "user", row.id)
+        session.commit()
     logout_user()
     return redirect(url_for("auth.login"))

@@ -60,7 +60,7 @@ def index() -> Any:
 
 
 @bp.route("/new", methods=["GET", "POST"], defaults={"canned_id": None})
-@bp.route("/<int:canned_id>", methods=["GET", "POST"])
+@bp.route("/<id:canned_id>", methods=["GET", "POST"])
 @role_required("lead")
 def edit(canned_id: int | None) -> Any:
     session = get_db()
@@ -95,7 +95,7 @@ def _form(row: CannedResponse | None, form: dict[str, str], errors: dict[str, st
                            placeholders=PLACEHOLDERS), status
 
 
-@bp.post("/<int:canned_id>/delete")
+@bp.post("/<id:canned_id>/delete")
 @role_required("lead")
 def delete(canned_id: int) -> Any:
     session = get_db()

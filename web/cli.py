@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -166,20 +167,57 @@ def users_ensure_admin() -> None:
 @click.option("--host", default=None, help="Default: [server].host.")
 @click.option("--port", default=None, type=int, help="Default: [server].port.")
 @click.option("--no-scheduler", is_flag=True, help="Serve the console only.")
-def serve(host: str | None, port: int | None, no_scheduler: bool) -> None:
-    """Serve the console and run the scheduler in this one process."""
-    from werkzeug.serving import run_simple
-
+@click.option("--dev", is_flag=True,
+              help="Werkzeug's development server with its reloader (one process).")
+def serve(host: str | None, port: int | None, no_scheduler: bool, dev: bool) -> None:
+    """Serve the console (gunicorn worker processes) and run the scheduler beside it."""
     settings = rt().settings
     _check_startup(settings)
-    scheduler = None
-    if settings.server.scheduler and not no_scheduler:
-        scheduler = _start_scheduler()
     host, port = host or settings.server.host, port or settings.server.port
+    schedule = settings.server.scheduler and not no_scheduler
     click.echo(f"Earful console on http://{host}:{port}/  (Ctrl-C stops)")
+    if dev:
+        _serve_dev(host, port, schedule)
+    else:
+        _serve(host, port, schedule)
+
+
+def _serve(host: str, port: int, schedule: bool) -> None:
+    """gunicorn workers for the console; the scheduler in its own `earful worker` process, so
+    no worker is forked from a process with running job threads, and exactly one schedules."""
+    import subprocess
+
+    from web.serving import ConsoleServer
+
+    settings = rt().settings
+    master = os.getpid()
+    scheduler = subprocess.Popen([sys.executable, "-c", "from web.cli import main; main()",
+                                  "worker"]) if schedule else None
+    click.echo(f"{settings.server.workers} worker process(es) x {settings.server.threads} "
+               "threads" + ("; the scheduler in its own process" if schedule else ""))
+    try:
+        ConsoleServer(current_app._get_current_object(),  # type: ignore[attr-defined]
+                      rt(), settings.server, f"{host}:{port}").run()
+    except SystemExit as exc:  # gunicorn's master (and each worker) leave through sys.exit
+        if os.getpid() != master or exc.code not in (0, None):
+            raise
+    finally:
+        if os.getpid() == master:
+            if scheduler is not None:
+                scheduler.terminate()  # SIGTERM: `earful worker` stops its jobs and exits
+                scheduler.wait(timeout=60)
+            click.echo("stopped")
+
+
+def _serve_dev(host: str, port: int, schedule: bool) -> None:
+    """Werkzeug with the reloader: it runs this twice; only its child serves and schedules."""
+    from werkzeug.serving import run_simple
+
+    scheduler = _start_scheduler() if schedule and os.environ.get(
+        "WERKZEUG_RUN_MAIN") == "true" else None
     try:
         run_simple(host, port, current_app._get_current_object(),  # type: ignore[attr-defined]
-                   threaded=True, use_reloader=False, use_debugger=False)
+                   threaded=True, use_reloader=True, use_debugger=False)
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=True)
@@ -191,6 +229,10 @@ def worker() -> None:
     """Run the scheduler only (when the console is served elsewhere)."""
     import time
 
+    def stop(_signum: int, _frame: Any) -> None:
+        raise KeyboardInterrupt  # SIGTERM (from `earful serve` or a service manager) as Ctrl-C
+
+    signal.signal(signal.SIGTERM, stop)
     _check_startup(rt().settings)
     scheduler = _start_scheduler()
     click.echo("scheduler running (Ctrl-C stops)")

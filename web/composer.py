@@ -34,6 +34,7 @@ from earful.work.replies import (
 from listener.platforms import lengths
 from web.auth import role_required
 from web.db import get_db, get_runtime
+from web.params import optional_int
 from web.thread import Thread, load_thread
 
 bp = Blueprint("composer", __name__)
@@ -94,7 +95,7 @@ def newer_than_draft(session: Session, thread: Thread, draft: Draft) -> bool:
                for o in thread.outbox)
 
 
-@bp.post("/conversations/<int:mention_id>/reply")
+@bp.post("/conversations/<id:mention_id>/reply")
 @role_required("agent")
 def reply(mention_id: int) -> Any:
     """Queue a reply (or send the form back with what needs fixing or confirming)."""
@@ -153,14 +154,14 @@ def _draft_from_form() -> Draft:
     except ValueError:
         abort(400, "The form is missing its reply key: reload the page and try again.")
     return Draft(text=form.get("text", "").replace("\r\n", "\n"), key=key,
-                 seen_mention_id=_number(form.get("seen_mention_id", "")),
-                 seen_outbox_id=_number(form.get("seen_outbox_id", "")),
-                 replaces=_number(form.get("replaces", "")))
+                 seen_mention_id=_number(form.get("seen_mention_id", ""), "seen_mention_id"),
+                 seen_outbox_id=_number(form.get("seen_outbox_id", ""), "seen_outbox_id"),
+                 replaces=_number(form.get("replaces", ""), "replaces"))
 
 
-def _number(text: str) -> int:
-    """A small non-negative id from a form field; anything else is 0 (nothing seen)."""
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 12 else 0
+def _number(text: str, name: str) -> int:
+    """An id from a hidden form field; empty is 0 (nothing seen), anything odd a 400."""
+    return optional_int(text, name=name, minimum=0) or 0
 
 
 def _back(row: OutboxReply) -> Any:
@@ -184,7 +185,7 @@ def _act(outbox_id: int, change: Any, done: str) -> Any:
     return _back(row)
 
 
-@bp.post("/outbox/<int:outbox_id>/<any(approve, reject):decision>")
+@bp.post("/outbox/<id:outbox_id>/<any(approve, reject):decision>")
 @role_required("lead")
 def decide_view(outbox_id: int, decision: str) -> Any:
     """A lead approves (queues) or rejects (cancels) a reply that needed approval."""
@@ -193,7 +194,7 @@ def decide_view(outbox_id: int, decision: str) -> Any:
                 "Reply approved and queued." if approve else "Reply rejected.")
 
 
-@bp.post("/outbox/<int:outbox_id>/<any(retry, cancel):action>")
+@bp.post("/outbox/<id:outbox_id>/<any(retry, cancel):action>")
 @role_required("agent")
 def outbox_action(outbox_id: int, action: str) -> Any:
     """Send a failed reply again, or withdraw one that has not gone out."""

@@ -24,6 +24,7 @@ from web.auth import role_required
 from web.composer import Draft, composer_context, fresh_draft
 from web.db import get_db, get_runtime
 from web.inbox import assignee_from_form, open_incidents
+from web.params import choice, optional_int, text_arg
 from web.presence import others_on
 from web.thread import author_card, load_thread, notes_for
 
@@ -60,21 +61,22 @@ def _draft_from_args(thread: Any) -> Draft:
     """A fresh draft; "Use" without JavaScript (?canned=NAME) fills in the template, and
     "Edit and send" (?edit=ID) starts from a reply the platform refused."""
     draft = fresh_draft(thread)
-    wanted, edit = request.args.get("canned"), request.args.get("edit", "")
+    wanted = text_arg(request.args.get("canned"), name="canned", maximum=120)
+    edit = optional_int(request.args.get("edit"), name="edit")
     if wanted:
         values = placeholder_values(thread.mention, get_runtime().settings,
                                     current_user.display_name)
         draft.text = next((fill(c.body, values) for c in canned_for(get_db(), thread.mention.lang)
                            if c.name == wanted), "")
-    elif edit.isascii() and edit.isdigit() and len(edit) < 12:
-        row = next((o for o in thread.outbox if o.id == int(edit)
+    elif edit is not None:
+        row = next((o for o in thread.outbox if o.id == edit
                     and o.status == OutboxStatus.FAILED and not o.uncertain), None)
         if row is not None:
             draft.text, draft.replaces = row.text, row.id
     return draft
 
 
-@bp.get("/<int:mention_id>")
+@bp.get("/<id:mention_id>")
 @role_required("agent")
 def show(mention_id: int) -> Any:
     """The whole conversation around one mention."""
@@ -99,62 +101,62 @@ def _guarded(mention: Mention, change: Any) -> Any:
         return redirect(url_for("conversations.show", mention_id=mention_id))
 
 
-@bp.post("/<int:mention_id>/correct")
+@bp.post("/<id:mention_id>/correct")
 @role_required("agent")
 def correct(mention_id: int) -> Any:
     """One-click label correction (stored for the classifier to learn from)."""
     mention = _mention(mention_id)
-    field, value = request.form.get("field", ""), request.form.get("value", "")
+    field = choice(request.form.get("field"), CORRECTABLE, name="field")
+    value = text_arg(request.form.get("value"), name="value", maximum=40)
     policy = get_runtime().sla
     return _guarded(mention, lambda: _done(mention, correct_label(
         get_db(), mention, field, value, current_user.id, policy), f"{field} set to {value}."))
 
 
-@bp.post("/<int:mention_id>/status")
+@bp.post("/<id:mention_id>/status")
 @role_required("agent")
 def status(mention_id: int) -> Any:
     mention = _mention(mention_id)
-    value = request.form.get("status", "")
+    value = choice(request.form.get("status"), SETTABLE_STATUSES, name="status")
     return _guarded(mention, lambda: _done(
         mention, set_status(get_db(), mention, value, current_user.id), f"Status: {value}."))
 
 
-@bp.post("/<int:mention_id>/claim")
+def _set_assignee(mention_id: int, assignee_id: int | None, done: str) -> Any:
+    """Claim, release and assign all go through the one assignment rule (earful.work)."""
+    mention = _mention(mention_id)
+    return _guarded(mention, lambda: _done(mention, assign(
+        get_db(), mention, assignee_id, current_user.id,
+        actor_is_lead=current_user.has_role("lead")), done))
+
+
+@bp.post("/<id:mention_id>/claim")
 @role_required("agent")
 def claim(mention_id: int) -> Any:
     """Take the conversation; taking it from a colleague is a lead's call."""
-    mention = _mention(mention_id)
-    if mention.assignee_id not in (None, current_user.id) and not current_user.has_role("lead"):
-        flash("Someone else has claimed this conversation; ask a lead to reassign it.", "error")
-        return redirect(url_for("conversations.show", mention_id=mention.id))
-    return _guarded(mention, lambda: _done(mention, assign(get_db(), mention, current_user.id,
-                                                  current_user.id), "Claimed."))
+    return _set_assignee(mention_id, current_user.id, "Claimed.")
 
 
-@bp.post("/<int:mention_id>/release")
+@bp.post("/<id:mention_id>/release")
 @role_required("agent")
 def release(mention_id: int) -> Any:
-    mention = _mention(mention_id)
-    if mention.assignee_id != current_user.id and not current_user.has_role("lead"):
-        abort(403)
-    return _done(mention, assign(get_db(), mention, None, current_user.id), "Released.")
+    """Give the conversation back (an agent only their own)."""
+    return _set_assignee(mention_id, None, "Released.")
 
 
-@bp.post("/<int:mention_id>/assign")
+@bp.post("/<id:mention_id>/assign")
 @role_required("lead")
 def assign_to(mention_id: int) -> Any:
-    mention = _mention(mention_id)
-    return _guarded(mention, lambda: _done(mention, assign(
-        get_db(), mention, assignee_from_form(request.form.get("assignee", "")),
-        current_user.id), "Assignment changed."))
+    return _set_assignee(mention_id, assignee_from_form(request.form.get("assignee")),
+                         "Assignment changed.")
 
 
-@bp.post("/<int:mention_id>/notes")
+@bp.post("/<id:mention_id>/notes")
 @role_required("agent")
 def add_note(mention_id: int) -> Any:
     """An internal note: visible to staff, never posted."""
     mention = _mention(mention_id)
-    body = request.form.get("body", "").strip()[:MAX_NOTE]
+    body = text_arg(request.form.get("body"), name="body", maximum=MAX_NOTE)
     if not body:
         flash("A note needs some text.", "error")
         return redirect(url_for("conversations.show", mention_id=mention.id))
@@ -166,34 +168,34 @@ def add_note(mention_id: int) -> Any:
     return _done(mention, True, "Note added.")
 
 
-@bp.post("/<int:mention_id>/tags")
+@bp.post("/<id:mention_id>/tags")
 @role_required("agent")
 def tag(mention_id: int) -> Any:
     mention = _mention(mention_id)
     session = get_db()
     return _guarded(mention, lambda: _done(mention, add_tag(
-        session, mention, tag_by_name(session, request.form.get("tag", "")), current_user.id),
+        session, mention, tag_by_name(session, text_arg(request.form.get("tag"), name="tag",
+                                                        maximum=60)), current_user.id),
         "Tagged."))
 
 
-@bp.post("/<int:mention_id>/tags/<int:tag_id>/remove")
+@bp.post("/<id:mention_id>/tags/<id:tag_id>/remove")
 @role_required("agent")
 def untag(mention_id: int, tag_id: int) -> Any:
     mention = _mention(mention_id)
     return _done(mention, remove_tag(get_db(), mention, tag_id, current_user.id), "Tag removed.")
 
 
-@bp.post("/<int:mention_id>/incident")
+@bp.post("/<id:mention_id>/incident")
 @role_required("agent")
 def incident(mention_id: int) -> Any:
     mention = _mention(mention_id)
-    value = request.form.get("incident", "")
-    target = int(value) if value.isdigit() else None
+    target = optional_int(request.form.get("incident"), name="incident")
     return _guarded(mention, lambda: _done(mention, link_incident(get_db(), mention, target,
                                                          current_user.id), "Incident link saved."))
 
 
-@bp.post("/<int:mention_id>/refresh")
+@bp.post("/<id:mention_id>/refresh")
 @role_required("agent")
 def refresh_from_platform(mention_id: int) -> Any:
     """Re-fetch the mention; if the author deleted it, purge its text as the platforms require.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from flask import Blueprint, Response, abort, render_template, request
@@ -18,6 +18,7 @@ from earful.work.measures import DateRange, Table
 from web import charts
 from web.auth import role_required
 from web.db import get_db, get_runtime
+from web.params import BadParam, choice, date_arg
 
 bp = Blueprint("dashboard", __name__)
 DEFAULT_DAYS = 14
@@ -33,10 +34,10 @@ def parse_range(args: Mapping[str, str], calendar_zone: Any) -> tuple[DateRange,
     if not raw_from and not raw_to:
         return default, None
     try:
-        last = date.fromisoformat(raw_to) if raw_to else default.last
-        first = date.fromisoformat(raw_from) if raw_from else last - timedelta(DEFAULT_DAYS - 1)
-    except ValueError:
-        return default, "Dates must look like 2026-01-31."
+        last = date_arg(raw_to, name="to") or default.last
+        first = date_arg(raw_from, name="from") or last - timedelta(DEFAULT_DAYS - 1)
+    except BadParam:
+        return default, "Dates must look like 2026-01-31 (years 1970 to 2999)."
     if first > last:
         return default, "The start date must not be after the end date."
     if (last - first).days >= MAX_DAYS:
@@ -126,9 +127,7 @@ def to_csv(table: Table) -> str:
 @bp.get("/dashboard.csv")
 @role_required("lead")
 def export() -> Any:
-    name = request.args.get("metric", "")
-    if name not in metrics.METRICS:
-        abort(400, f"metric must be one of {', '.join(metrics.METRICS)}")
+    name = choice(request.args.get("metric"), metrics.METRICS, name="metric")
     rng, calendar, error = _range_and_calendar()
     if error:
         abort(400, error)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -13,13 +13,14 @@ from earful.models import Incident, Mention, Source, User
 from earful.search import MATCH_CAP
 from earful.vocab import SENTIMENTS, URGENCY_RANK, IncidentStatus, Status
 from earful.work import WorkflowError
-from earful.work.assignment import assign
+from earful.work.assignment import HeldByColleague, assign
 from earful.work.sla_clock import sla_state
 from earful.work.status import set_status
 from earful.work.triage import add_tag, link_incident, tag_by_name
 from web.auth import role_required, safe_next
 from web.db import get_db, get_runtime
-from web.inbox_query import STATUS_CHOICES, InboxFilters, decode_cursor, inbox_page
+from web.inbox_query import STATUS_CHOICES, InboxFilters, cursor_arg, inbox_page
+from web.params import choice, id_list, int_arg, optional_int, text_arg
 
 bp = Blueprint("inbox", __name__)
 BULK_ACTIONS = ("assign", "tag", "resolve", "incident")
@@ -33,7 +34,7 @@ def index() -> Any:
     session = get_db()
     filters = InboxFilters.from_args(request.args)
     size = get_runtime().settings.console.page_size
-    page = inbox_page(session, filters, current_user.id, decode_cursor(request.args.get("after")),
+    page = inbox_page(session, filters, current_user.id, cursor_arg(request.args.get("after")),
                       size)
     at, users, policy = now(), _users(), get_runtime().sla
     return render_template(
@@ -63,10 +64,8 @@ def open_incidents() -> list[Incident]:
 def bulk() -> Any:
     """Apply one action to the ticked mentions, then go back to the same inbox view."""
     back = safe_next(request.form.get("next"))
-    action = request.form.get("action", "")
-    ids = [int(v) for v in request.form.getlist("ids") if v.isdigit()][:MAX_BULK]
-    if action not in BULK_ACTIONS:
-        abort(400)
+    action = choice(request.form.get("action"), BULK_ACTIONS, name="action")
+    ids = id_list(request.form.getlist("ids"), name="ids", limit=MAX_BULK)
     if not ids:
         flash("Tick at least one mention first.", "error")
         return redirect(back)
@@ -74,44 +73,53 @@ def bulk() -> Any:
     mentions = session.scalars(select(Mention).where(Mention.id.in_(ids),
                                                      Mention.status != Status.OWN)).all()
     try:
-        changed = _apply(action, mentions)
+        changed, skipped = _apply(action, mentions)
     except WorkflowError as exc:
         session.rollback()
         flash(str(exc), "error")
         return redirect(back)
     session.commit()
-    flash(f"{action.capitalize()}: {changed} of {len(mentions)} mentions changed.", "info")
+    note = f"; {skipped} skipped because a colleague holds them" if skipped else ""
+    flash(f"{action.capitalize()}: {changed} of {len(mentions)} mentions changed{note}.", "info")
     return redirect(back)
 
 
-def _apply(action: str, mentions: Any) -> int:
+def _apply(action: str, mentions: Any) -> tuple[int, int]:
+    """Run the action on each mention: (how many changed, how many were skipped)."""
     session, me = get_db(), current_user.id
     if action == "resolve":
-        return sum(set_status(session, m, Status.RESOLVED, me) for m in mentions)
+        return sum(set_status(session, m, Status.RESOLVED, me) for m in mentions), 0
     if action == "assign":
-        target = assignee_from_form(request.form.get("assignee", "me"))
-        return sum(assign(session, m, target, me) for m in mentions)
+        return _assign_each(mentions, assignee_from_form(request.form.get("assignee", "me")))
     if action == "tag":
-        tag = tag_by_name(session, request.form.get("tag", ""))
-        return sum(add_tag(session, m, tag, me) for m in mentions)
-    value = request.form.get("incident", "")
-    incident = int(value) if value.isdigit() else None
+        tag = tag_by_name(session, text_arg(request.form.get("tag"), name="tag", maximum=60))
+        return sum(add_tag(session, m, tag, me) for m in mentions), 0
+    incident = optional_int(request.form.get("incident"), name="incident")
     if incident is None:
         raise WorkflowError("choose an incident")
-    return sum(link_incident(session, m, incident, me) for m in mentions)
+    return sum(link_incident(session, m, incident, me) for m in mentions), 0
 
 
-def assignee_from_form(value: str) -> int | None:
-    """'me', 'none' or a user id; only leads may hand work to someone else."""
-    if value in ("", "me"):
+def _assign_each(mentions: Any, target: int | None) -> tuple[int, int]:
+    """The assignment rule per mention: a colleague's conversation is skipped, not taken."""
+    session, me, lead = get_db(), current_user.id, current_user.has_role("lead")
+    changed = skipped = 0
+    for mention in mentions:
+        try:
+            changed += assign(session, mention, target, me, actor_is_lead=lead)
+        except HeldByColleague:
+            skipped += 1
+    return changed, skipped
+
+
+def assignee_from_form(value: str | None) -> int | None:
+    """'me', 'none' or a user id (whether the user may choose it is the assignment rule's call)."""
+    text = (value or "").strip()
+    if text in ("", "me"):
         return int(current_user.id)
-    if value == "none":
+    if text == "none":
         return None
-    if not value.isdigit():
-        raise WorkflowError("choose someone to assign to")
-    if int(value) != current_user.id and not current_user.has_role("lead"):
-        abort(403)
-    return int(value)
+    return int_arg(text, name="assignee")
 
 
 @bp.app_template_filter("inbox_url")

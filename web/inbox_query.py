@@ -21,11 +21,21 @@ from sqlalchemy.orm import Session
 from earful.models import Mention, Tag, mention_tags
 from earful.search import MATCH_CAP, newest_matches, text_matches
 from earful.vocab import SENTIMENTS, URGENCY_RANK, Status
+from web.params import (
+    MAX_ID,
+    BadParam,
+    choice,
+    date_arg,
+    int_arg,
+    optional_int,
+    text_arg,
+)
 
 WORK_STATUSES = tuple(s.value for s in Status if s != Status.OWN)
 STATUS_CHOICES = {"active": ("new", "open"), "any": WORK_STATUSES,
                   **{status: (status,) for status in WORK_STATUSES}}
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MAX_MICROS = (datetime(3000, 1, 1, tzinfo=UTC) - _EPOCH) // timedelta(microseconds=1)
 
 SortKey = tuple[int, int, datetime | None, datetime, int]
 
@@ -51,24 +61,24 @@ class InboxFilters:
 
     @classmethod
     def from_args(cls, args: Any) -> InboxFilters:
-        """Read filters from request args, ignoring (and reporting) values that make no sense."""
+        """Read filters from request args; a value that makes no sense is a 400 naming it."""
         f = cls()
-        f.status = args.get("status", "active") if args.get("status") in STATUS_CHOICES \
-            else "active"
-        f.complaint = args.get("complaint") if args.get("complaint") in ("yes", "no", "any") \
-            else "yes"
-        f.platform = args.get("platform", "").strip()[:16]
-        f.source_id = _int(args.get("source"))
-        f.sentiment = args.get("sentiment", "") if args.get("sentiment") in SENTIMENTS else ""
-        f.urgency = args.get("urgency", "") if args.get("urgency") in URGENCY_RANK else ""
-        f.lang = args.get("lang", "").strip()[:8]
-        f.tag = args.get("tag", "").strip()[:60]
-        assignee = args.get("assignee", "").strip()
-        f.assignee = assignee if assignee in ("me", "none") or assignee.isdigit() else ""
-        f.incident_id = _int(args.get("incident"))
-        f.date_from = _date(args.get("from"), f.errors)
-        f.date_to = _date(args.get("to"), f.errors)
-        f.q = args.get("q", "").strip()[:200]
+        f.status = choice(args.get("status"), STATUS_CHOICES, name="status", default="active")
+        f.complaint = choice(args.get("complaint"), ("yes", "no", "any"), name="complaint",
+                             default="yes")
+        f.platform = text_arg(args.get("platform"), name="platform", maximum=16)
+        f.source_id = optional_int(args.get("source"), name="source")
+        f.sentiment = choice(args.get("sentiment"), SENTIMENTS, name="sentiment", default="")
+        f.urgency = choice(args.get("urgency"), URGENCY_RANK, name="urgency", default="")
+        f.lang = text_arg(args.get("lang"), name="lang", maximum=16)
+        f.tag = text_arg(args.get("tag"), name="tag", maximum=60)
+        assignee = text_arg(args.get("assignee"), name="assignee", maximum=20)
+        f.assignee = assignee if assignee in ("", "me", "none") else \
+            str(int_arg(assignee, name="assignee"))
+        f.incident_id = optional_int(args.get("incident"), name="incident")
+        f.date_from = date_arg(args.get("from"), name="from")
+        f.date_to = date_arg(args.get("to"), name="to")
+        f.q = text_arg(args.get("q"), name="q")[:200]  # a pasted paragraph is cut, not refused
         return f
 
     def as_args(self) -> dict[str, str]:
@@ -79,20 +89,6 @@ class InboxFilters:
                   "incident": self.incident_id, "from": self.date_from, "to": self.date_to,
                   "q": self.q}
         return {key: str(value) for key, value in values.items() if value not in (None, "")}
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
-def _date(value: str | None, errors: list[str]) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        errors.append(f"not a date: {value[:20]}")
-        return None
 
 
 def conditions(f: InboxFilters, user_id: int, matches: list[int] | None = None
@@ -150,15 +146,32 @@ def encode_cursor(key: SortKey) -> str:
 
 
 def decode_cursor(text: str | None) -> SortKey | None:
-    """Parse a cursor; anything malformed means 'first page'."""
+    """Parse a cursor; anything malformed (or out of range) means None ('first page')."""
     if not text:
         return None
     try:
         rank, nulls, due, created, ident = text.split(".")
-        return (int(rank), int(nulls), _from_micros(int(due)) if due else None,
-                _from_micros(int(created)), int(ident))
+        key = (_small(rank, 99), _small(nulls, 1), _from_micros(_small(due, _MAX_MICROS))
+               if due else None, _from_micros(_small(created, _MAX_MICROS)),
+               _small(ident, MAX_ID))
     except (ValueError, OverflowError):
         return None
+    return key if key[4] >= 1 else None
+
+
+def cursor_arg(text: str | None) -> SortKey | None:
+    """The `after` parameter: empty is the first page, a malformed cursor a 400."""
+    key = decode_cursor(text)
+    if text and key is None:
+        raise BadParam("after", "not a page cursor of this inbox (go back to the first page)")
+    return key
+
+
+def _small(text: str, maximum: int) -> int:
+    """ASCII digits only, 0..maximum (int() would take '٣' and any length)."""
+    if not (text.isascii() and text.isdigit()) or len(text) > 19 or int(text) > maximum:
+        raise ValueError(text)
+    return int(text)
 
 
 def _micros(value: datetime) -> int:

@@ -7,7 +7,7 @@ The rules live in earful.work.incidents; this module reads forms and renders.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -32,6 +32,7 @@ from listener.platforms.lengths import too_long
 from web import charts
 from web.auth import role_required
 from web.db import get_db, get_runtime
+from web.params import BadParam, datetime_arg, id_list, optional_int, text_arg
 
 bp = Blueprint("incidents", __name__, url_prefix="/incidents")
 LINKED_SHOWN = 100
@@ -39,8 +40,6 @@ MAX_IDS = 1000
 
 
 def _incident(incident_id: int) -> Incident:
-    if incident_id > 2**62:  # SQLite integers stop at 2**63 - 1
-        abort(404)
     return get_db().get(Incident, incident_id) or abort(404)
 
 
@@ -67,12 +66,10 @@ def _messages(form: Mapping[str, Any], settings: Settings) -> dict[str, str]:
 
 def _moment(text: str, field: str) -> datetime | None:
     """A datetime-local value, read as UTC."""
-    if not text:
-        return None
     try:
-        return datetime.fromisoformat(text).replace(tzinfo=UTC)
-    except ValueError as exc:
-        raise WorkflowError(f"{field}: {text!r} is not a date and time") from exc
+        return datetime_arg(text, name=field)
+    except BadParam as exc:  # shown above the form, which keeps what was typed
+        raise WorkflowError(exc.description or field) from exc
 
 
 def _draft(form: Mapping[str, Any], settings: Settings) -> rules.IncidentDraft:
@@ -107,10 +104,6 @@ def _prefill(mention: Mention | None, settings: Settings) -> dict[str, Any]:
         form["from_mention"] = mention.id
         form["started_at"] = mention.created_at.strftime("%Y-%m-%dT%H:%M")
     return form
-
-
-def _small_id(text: str) -> bool:
-    return text.isascii() and text.isdigit() and len(text) < 12
 
 
 def _prefill_from_alert(alert: Alert | None, settings: Settings) -> dict[str, Any]:
@@ -149,20 +142,20 @@ def index() -> Any:
 def new() -> Any:
     settings = get_runtime().settings
     if request.method == "GET":
-        mention_id, alert_id = request.args.get("mention", ""), request.args.get("alert", "")
-        if _small_id(alert_id):
-            return _form_page(_prefill_from_alert(get_db().get(Alert, int(alert_id)),
-                                                  settings), [])
-        mention = get_db().get(Mention, int(mention_id)) if _small_id(mention_id) else None
+        mention_id = optional_int(request.args.get("mention"), name="mention")
+        alert_id = optional_int(request.args.get("alert"), name="alert")
+        if alert_id is not None:
+            return _form_page(_prefill_from_alert(get_db().get(Alert, alert_id), settings), [])
+        mention = get_db().get(Mention, mention_id) if mention_id is not None else None
         return _form_page(_prefill(mention, settings), [])
     session = get_db()
+    linked = optional_int(request.form.get("from_mention"), name="from_mention")
     try:
         incident = rules.open_incident(
             session, _draft(request.form, settings), _messages(request.form, settings),
             current_user.id, settings, _targets(request.form, settings), too_long=too_long)
-        linked = request.form.get("from_mention", "")
-        if linked.isascii() and linked.isdigit() and len(linked) < 12:
-            rules.link_many(session, incident, [int(linked)], current_user.id)
+        if linked is not None:
+            rules.link_many(session, incident, [linked], current_user.id)
     except WorkflowError as exc:
         session.rollback()
         form = {**request.form.to_dict(), "components": request.form.getlist("components"),
@@ -175,7 +168,7 @@ def new() -> Any:
     return redirect(url_for("incidents.show", incident_id=incident.id))
 
 
-@bp.get("/<int:incident_id>")
+@bp.get("/<id:incident_id>")
 @role_required("agent")
 def show(incident_id: int) -> Any:
     session, settings = get_db(), get_runtime().settings
@@ -189,7 +182,7 @@ def show(incident_id: int) -> Any:
         .order_by(Mention.created_at.desc()).limit(LINKED_SHOWN)).all()
     stats = rules.linked_stats(session, incident, settings)
     canned_names = sorted(set(session.scalars(select(CannedResponse.name))))
-    chosen = request.args.get("canned", "")
+    chosen = text_arg(request.args.get("canned"), name="canned", maximum=120)
     plan = rules.follow_up_plan(session, incident, chosen, settings) \
         if chosen in canned_names else None
     return render_template(
@@ -225,7 +218,7 @@ def _change(incident: Incident, change: Any, done: str) -> Any:
     return _back(incident)
 
 
-@bp.post("/<int:incident_id>/updates")
+@bp.post("/<id:incident_id>/updates")
 @role_required("lead")
 def post_update(incident_id: int) -> Any:
     """A new step (investigating, identified, monitoring, resolved) with its public message."""
@@ -237,13 +230,14 @@ def post_update(incident_id: int) -> Any:
         f"Update posted ({status}).")
 
 
-@bp.post("/<int:incident_id>/links")
+@bp.post("/<id:incident_id>/links")
 @role_required("agent")
 def links(incident_id: int) -> Any:
     """Link or unlink mentions by hand (ids ticked on this page, or typed in)."""
     incident = _incident(incident_id)
-    raw = request.form.getlist("ids") + request.form.get("more_ids", "").replace(",", " ").split()
-    ids = [int(v) for v in raw if v.isascii() and v.isdigit() and len(v) < 12][:MAX_IDS]
+    typed = text_arg(request.form.get("more_ids"), name="more_ids", maximum=20 * MAX_IDS)
+    ids = id_list(request.form.getlist("ids") + typed.replace(",", " ").split(), name="ids",
+                  limit=MAX_IDS)
     if not ids:
         flash("Tick or type at least one mention id.", "error")
         return _back(incident)
@@ -254,7 +248,7 @@ def links(incident_id: int) -> Any:
                    "{result} mention(s) linked.")
 
 
-@bp.post("/<int:incident_id>/follow-up")
+@bp.post("/<id:incident_id>/follow-up")
 @role_required("lead")
 def follow_up(incident_id: int) -> Any:
     """Reply to every linked complainer with a canned response in their language, paced."""

@@ -20,6 +20,7 @@ from earful.clock import now
 from earful.models import Mention, Presence, User
 from web.auth import role_required
 from web.db import get_db, get_runtime
+from web.params import choice, optional_int
 from web.thread import Thread, load_thread
 
 bp = Blueprint("presence", __name__, url_prefix="/conversations")
@@ -49,24 +50,24 @@ def _answer(thread: Thread) -> Any:
                    newest_outbox_id=thread.newest_outbox_id)
 
 
-@bp.get("/<int:mention_id>/presence")
+@bp.get("/<id:mention_id>/presence")
 @role_required("agent")
 def who(mention_id: int) -> Any:
     """Others on the conversation and the newest message ids, as JSON."""
     return _answer(_thread(mention_id))
 
 
-@bp.post("/<int:mention_id>/presence")
+@bp.post("/<id:mention_id>/presence")
 @role_required("agent")
 def ping(mention_id: int) -> Any:
     """Record that the current user is viewing or typing here; answer like GET."""
-    data = request.get_json(silent=True) or request.form
-    state = data.get("state", "viewing")
-    if state not in STATES:
-        abort(400)
-    seen = data.get("seen_mention_id")
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):  # a JSON list or number is not a ping: read the form
+        data = request.form
+    state = choice(data.get("state"), STATES, name="state", default="viewing")
+    seen = optional_int(data.get("seen_mention_id"), name="seen_mention_id")
     thread = _thread(mention_id)
-    _upsert(get_db(), thread.root_id, state, int(seen) if str(seen).isdigit() else None)
+    _upsert(get_db(), thread.root_id, state, seen)
     return _answer(thread)
 
 

@@ -1,5 +1,9 @@
 """Who works on a mention: assigning by hand, and routing new complaints automatically.
 
+One rule for every path (the conversation's Claim/Release/Assign, the inbox's bulk action and its
+`a` key, the CLI): an agent may take for themselves only what nobody else holds and may release
+only their own; a lead (or the system) may assign anything to anyone.
+
 Auto-assignment (off unless [console].auto_assign is true) gives new, unassigned complaints to an
 agent who answers in their language, the one with the least open work first.
 """
@@ -20,9 +24,30 @@ from earful.work.status import start_work
 BATCH = 500
 
 
+class HeldByColleague(WorkflowError):
+    """Refused because another agent holds the mention (bulk actions count these as skipped)."""
+
+
+def refusal(mention: Mention, assignee_id: int | None, user_id: int | None, *,
+            actor_is_lead: bool) -> WorkflowError | None:
+    """Why `user_id` may not set the assignee to `assignee_id`, or None when they may."""
+    if actor_is_lead or user_id is None:
+        return None
+    if assignee_id is not None and assignee_id != user_id:
+        return WorkflowError("only a lead may hand work to someone else")
+    if mention.assignee_id is not None and mention.assignee_id != user_id:
+        return HeldByColleague(
+            "Someone else has claimed this conversation; ask a lead to reassign it.")
+    return None
+
+
 def assign(session: Session, mention: Mention, assignee_id: int | None,
-           user_id: int | None) -> bool:
-    """Assign (or, with None, release) a mention; return False when nothing changed."""
+           user_id: int | None, *, actor_is_lead: bool) -> bool:
+    """Assign (or, with None, release) a mention under the rule above; return False when nothing
+    changed. `user_id` None is the system, which may do anything."""
+    refused = refusal(mention, assignee_id, user_id, actor_is_lead=actor_is_lead)
+    if refused is not None:
+        raise refused
     if assignee_id is not None:
         user = session.get(User, assignee_id)
         if user is None or not user.active:

@@ -8,12 +8,16 @@ return the project's own dataclasses, never library objects, and turn library er
 from __future__ import annotations
 
 import os
+import re
+import socket
+import ssl
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from earful.settings import AccountSettings, SourceSettings
+from earful.clock import now
+from earful.settings import AccountSettings, Settings, SourceSettings
 from listener.records import MentionRecord
 
 
@@ -166,3 +170,99 @@ class Publisher(Protocol):
 
 class Adapter(Reader, Publisher, Protocol):
     platform: str
+
+
+# -- the first poll's window -------------------------------------------------------------------
+
+DEFAULT_FIRST_POLL = timedelta(hours=24)
+
+
+def first_poll_start(window: timedelta, platform_limit: timedelta | None = None) -> datetime:
+    """Where a new stream's first poll starts reading: `window` back, at most what the platform
+    still serves (`platform_limit`, e.g. X recent search's 7 days)."""
+    if platform_limit is not None:
+        window = min(window, platform_limit)
+    return now() - window
+
+
+def first_poll_window(settings: Settings) -> timedelta:
+    """`[listener] first_poll_hours` as a timedelta."""
+    return timedelta(hours=settings.listener.first_poll_hours)
+
+
+# -- errors in plain words ---------------------------------------------------------------------
+
+_REASONS: tuple[tuple[type[BaseException], str], ...] = (
+    (ConnectionRefusedError, "connection refused"),
+    (ConnectionResetError, "connection reset"),
+    (ConnectionAbortedError, "connection aborted"),
+    (socket.gaierror, "host name not found"),
+    (TimeoutError, "timed out"),
+    (ssl.SSLError, "TLS error"),
+)
+_NOISE = re.compile(r"<[\w.]+ object at 0x[0-9a-f]+>:?\s*|\[Errno -?\d+\]\s*")
+
+
+def describe_error(exc: BaseException) -> str:
+    """One line of plain words for a failed request: "cannot reach https://host/path:
+    connection refused" for network failures (not urllib3's chain), the message otherwise."""
+    chain = _chain(exc)
+    reason = _network_reason(chain)
+    if reason is not None:
+        url = next((u for u in map(_url_of, chain) if u), "")
+        return _one_line(f"cannot reach {url}: {reason}" if url else f"network error: {reason}")
+    text = next((str(e) for e in chain if str(e).strip()), type(exc).__name__)
+    return _one_line(_NOISE.sub("", text))
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    """The exception and every exception it wraps (causes, contexts, wrapped originals)."""
+    found: list[BaseException] = []
+    todo: list[Any] = [exc]
+    while todo and len(found) < 20:
+        item = todo.pop(0)
+        if not isinstance(item, BaseException) or any(item is seen for seen in found):
+            continue
+        found.append(item)
+        todo += [getattr(item, "original_exception", None), getattr(item, "reason", None),
+                 *item.args, item.__cause__, item.__context__]
+    return found
+
+
+def _network_reason(chain: list[BaseException]) -> str | None:
+    for exc in reversed(chain):  # the innermost cause says it best
+        for kind, words in _REASONS:
+            if isinstance(exc, kind):
+                detail = getattr(exc, "reason", None) if kind is ssl.SSLError else None
+                return f"{words} ({detail})" if isinstance(detail, str) and detail else words
+    names = " ".join(type(e).__name__ for e in chain)
+    if "Timeout" in names:
+        return "timed out"
+    if "RemoteDisconnected" in names or "RemoteProtocolError" in names:
+        return "the server closed the connection without answering"
+    if "ConnectError" in names or "ConnectionError" in names or "NewConnectionError" in names:
+        return "cannot connect"
+    return None
+
+
+def _url_of(exc: BaseException) -> str:
+    """The address a failed request went to, without its query string."""
+    url: Any = None
+    try:
+        request = getattr(exc, "request", None)  # requests and httpx (httpx may raise here)
+    except RuntimeError:
+        request = None
+    if request is not None:
+        url = getattr(request, "url", None)
+    pool = getattr(exc, "pool", None)  # urllib3's MaxRetryError
+    if url is None and pool is not None and isinstance(getattr(exc, "url", None), str):
+        url = f"{pool.scheme}://{pool.host}:{pool.port}{exc.url}"  # type: ignore[attr-defined]
+    args = getattr(exc, "request_args", None)  # prawcore's RequestException
+    if url is None and isinstance(args, tuple) and len(args) > 1:
+        url = args[1]
+    return str(url).split("?", 1)[0] if url else ""
+
+
+def _one_line(text: str, limit: int = 500) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -7,9 +7,15 @@ createSession is rate-limited per account (30 per 5 minutes, 300 a day).
 
 Cursor: per stream ("search:<query>", "notifications") a high-water mark (`hwm`, the newest
 sort time seen) and the URIs seen near it. Both APIs page newest first by cursor, so a poll
-walks down until it passes the mark, less a lag window for late-indexed posts. The mark moves
-only when a walk got there; a walk cut short by a 429 keeps what it fetched (and remembers its
-URIs) and the next poll walks again from the top. The first poll takes the newest page only.
+walks down until it passes the mark, less a lag window for late-indexed posts; the first poll of
+a stream walks down to the start of `[listener] first_poll_hours` instead (Bluesky sets no limit
+of its own), following every page. The mark moves only when a walk got there; a walk cut short
+(a 429, the page cap) keeps what it fetched, remembers its URIs, and keeps under "resume" the
+API cursor it stopped at and its floor, so the next poll carries on from exactly there.
+
+Link facets: a post's text shows links shortened ("example.com/long-pa..."); the full URI is in
+the record's facets, whose index is a range of UTF-8 bytes, not characters. The stored text
+carries the full URI in place of the shortened one.
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ from earful.clock import now
 from earful.settings import AccountSettings, Settings, SourceSettings
 from listener.platforms import lengths
 from listener.platforms.base import (
+    DEFAULT_FIRST_POLL,
     AuthError,
     FetchResult,
     NotAllowed,
@@ -50,6 +57,9 @@ from listener.platforms.base import (
     TargetGone,
     TextRefused,
     Transient,
+    describe_error,
+    first_poll_start,
+    first_poll_window,
     read_credentials,
 )
 from listener.records import AuthorRecord, MentionRecord
@@ -76,8 +86,10 @@ class BlueskyAdapter:
     platform = PLATFORM
 
     def __init__(self, client: Client, identifier: str = "", password: str = "",
-                 on_auth_error: Callable[[], None] | None = None) -> None:
+                 on_auth_error: Callable[[], None] | None = None,
+                 first_poll: timedelta = DEFAULT_FIRST_POLL) -> None:
         self.client = client
+        self.first_poll = first_poll
         self._identifier, self._password = identifier, password
         self._on_auth_error = on_auth_error
         self._did: str | None = client.me.did if client.me else None
@@ -88,8 +100,10 @@ class BlueskyAdapter:
     @classmethod
     def from_settings(cls, source: SourceSettings, settings: Settings) -> BlueskyAdapter:
         """An adapter for a [[sources]] entry (the logged-in client is reused across polls)."""
-        return cls._cached(source.base_url, source.credentials, source.account,
-                           f"source {source.name}")
+        adapter = cls._cached(source.base_url, source.credentials, source.account,
+                              f"source {source.name}")
+        adapter.first_poll = first_poll_window(settings)
+        return adapter
 
     @classmethod
     def from_account(cls, account: AccountSettings, settings: Settings) -> BlueskyAdapter:
@@ -168,16 +182,18 @@ class BlueskyAdapter:
         hwm = _time(state.get("hwm"))
         seen: dict[str, str] = {u: t for u, t in (state.get("seen") or {}).items()
                                 if isinstance(u, str) and isinstance(t, str)}
-        floor = hwm - LAG if hwm else None
+        resume = state.get("resume") if isinstance(state.get("resume"), dict) else {}
+        floor = _time(resume.get("floor")) or (
+            hwm - LAG if hwm else first_poll_start(self.first_poll))
+        cursor = _opt_str(resume.get("cursor"))
         complete = False
-        cursor: str | None = None
         try:
             for _ in range(MAX_PAGES):
-                items, cursor = fetch_page(cursor)
+                items, next_cursor = fetch_page(cursor)
                 passed_floor = False
                 for item in items:
                     uri, at = item.get("uri"), sort_time(item)
-                    if floor is not None and at is not None and at < floor:
+                    if at is not None and at < floor:
                         passed_floor = True
                         continue
                     if isinstance(uri, str) and uri in seen:
@@ -185,15 +201,13 @@ class BlueskyAdapter:
                     found.append(item)
                     if isinstance(uri, str) and at is not None:
                         seen[uri] = at.isoformat()
-                if hwm is None or passed_floor or not cursor or not items:
+                cursor = next_cursor  # only once the page is held: a 429 retries this page
+                if passed_floor or not cursor or not items:
                     complete = True
                     break
-            else:
-                complete = True  # a very busy stream: move on rather than never finishing
-                log.warning("bluesky %s: more than %d pages since the last poll; older posts "
-                            "in between may be missed", key, MAX_PAGES)
         finally:
-            states[key] = _next_state(hwm, seen, complete)
+            place = None if complete else {"cursor": cursor, "floor": floor.isoformat()}
+            states[key] = _next_state(hwm, seen, complete, place)
 
     # ----------------------------------------------------------------- single posts
 
@@ -302,14 +316,14 @@ class BlueskyAdapter:
         except BadRequestError as exc:
             raise self._bad_request(exc, writing) from exc
         except NetworkError as exc:  # transport failures, timeouts, 409/413/502
-            raise Transient(f"Bluesky unavailable: {exc}") from exc
+            raise Transient(f"Bluesky unavailable: {describe_error(exc)}") from exc
         except RequestException as exc:
             status = exc.response.status_code if exc.response is not None else None
             if status is None or status >= 500:
                 raise Transient(f"Bluesky unavailable: {exc}") from exc
             raise PlatformError(f"Bluesky refused the request: {exc}", retryable=False) from exc
         except httpx.HTTPError as exc:  # e.g. the server closed without answering
-            raise Transient(f"Bluesky unavailable: {exc!r}") from exc
+            raise Transient(f"Bluesky unavailable: {describe_error(exc)}") from exc
         except (ModelError, ValueError) as exc:  # a body the SDK could not parse
             raise Transient(f"Bluesky sent a malformed answer: {exc}") from exc
         except AtProtocolError as exc:
@@ -415,14 +429,15 @@ def post_record(view: Mapping[str, Any], own_did: str | None) -> MentionRecord:
     parent = _ref_uri(reply.get("parent"))
     root = _ref_uri(reply.get("root"))
     langs = record.get("langs")
-    text = record.get("text")
+    text, links = text_with_links(record)
     return MentionRecord(
-        platform=PLATFORM, external_id=uri, text=text if isinstance(text, str) else "",
+        platform=PLATFORM, external_id=uri, text=text,
         created_at=created, url=post_url(uri, handle or did),
         author=author, conversation_id=root or parent or uri, parent_external_id=parent,
         lang=langs[0] if isinstance(langs, list) and langs and isinstance(langs[0], str)
         else None,
-        raw={"cid": _opt_str(view.get("cid")), "reason": _opt_str(view.get("reason"))},
+        raw={"cid": _opt_str(view.get("cid")), "reason": _opt_str(view.get("reason")),
+             **({"links": links} if links else {})},
         is_own=own_did is not None and did == own_did,
     )
 
@@ -456,14 +471,72 @@ def _normalise(items: list[dict[str, Any]], own_did: str | None
     return records, skipped
 
 
-def _next_state(hwm: datetime | None, seen: dict[str, str], complete: bool) -> dict[str, Any]:
+def _next_state(hwm: datetime | None, seen: dict[str, str], complete: bool,
+                place: dict[str, Any] | None = None) -> dict[str, Any]:
     if complete:
         times = [t for t in (_time(v) for v in seen.values()) if t]
         hwm = max([*times, *([hwm] if hwm else [])], default=None)
     floor = hwm - LAG if hwm else None
     kept = sorted(((t, u) for u, t in seen.items()
                    if floor is None or (_time(t) or floor) >= floor), reverse=True)[:MAX_SEEN]
-    return {"hwm": hwm.isoformat() if hwm else None, "seen": {u: t for t, u in kept}}
+    state = {"hwm": hwm.isoformat() if hwm else None, "seen": {u: t for t, u in kept}}
+    return {**state, "resume": place} if place else state
+
+
+LINK_FACET = "app.bsky.richtext.facet#link"
+
+
+def text_with_links(record: Mapping[str, Any]) -> tuple[str, list[str]]:
+    """A post's text with each link facet's full URI in place of its shortened display text,
+    and the URIs. Facet ranges are UTF-8 byte offsets; a range that is out of bounds, overlaps
+    another or cuts a character is left alone."""
+    text = record.get("text")
+    if not isinstance(text, str):
+        return "", []
+    links = sorted(_link_facets(record.get("facets")))
+    if not links:
+        return text, []
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: offsets mean nothing; keep the text
+        return text, [uri for _, _, uri in links]
+    out, position = bytearray(), 0
+    for start, end, uri in links:
+        if start < position or end > len(data):
+            continue
+        try:
+            shown = data[start:end].decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        out += data[position:start] + _link_text(shown, uri).encode("utf-8")
+        position = end
+    out += data[position:]
+    return out.decode("utf-8"), [uri for _, _, uri in links]
+
+
+def _link_facets(facets: Any) -> list[tuple[int, int, str]]:
+    found = []
+    for facet in facets if isinstance(facets, list) else []:
+        index = facet.get("index") if isinstance(facet, dict) else None
+        features = facet.get("features") if isinstance(facet, dict) else None
+        if not isinstance(index, dict) or not isinstance(features, list):
+            continue
+        start, end = index.get("byteStart"), index.get("byteEnd")
+        uri = next((f.get("uri") for f in features if isinstance(f, dict)
+                    and f.get("$type") == LINK_FACET), None)
+        if (type(start) is int and type(end) is int and 0 <= start < end
+                and isinstance(uri, str) and uri.startswith(("https://", "http://"))):
+            found.append((start, end, uri))
+    return found
+
+
+def _link_text(shown: str, uri: str) -> str:
+    """The full URI for a shortened one; "words (URI)" when the text says something else."""
+    bare = shown.strip().removesuffix("...").removesuffix("…")
+    full = uri.split("://", 1)[1]
+    if shown.strip() == uri or (bare and full.startswith(bare.split("://", 1)[-1])):
+        return uri
+    return f"{shown} ({uri})"
 
 
 def _reset_at(exc: RateLimitExceededError) -> datetime:

@@ -8,12 +8,17 @@ id seen. Notifications and hashtag timelines are walked forwards with `min_id` (
 next-older-first slice above the mark), so the mark only ever moves over items this poll returns
 and a 429 part-way keeps everything fetched so far. Search results come newest first; their mark
 moves only when a walk reached it, and insert-or-ignore absorbs what a retried walk fetches again.
-The first poll of a stream takes only its newest page: listening starts then, history is not
-backfilled.
+
+The first poll of a stream (no mark yet) walks backwards with `max_id` from the newest item down
+to the start of `[listener] first_poll_hours` (Mastodon itself sets no limit: whatever the
+instance still lists), following every page. A walk cut short (the page cap, a 429) keeps its
+place under "backfill" in the cursor (window start, oldest id read, newest id) and the next poll
+resumes it; once it reaches the window's start the stream's mark becomes the newest id.
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import logging
 from collections.abc import Callable, Iterable, Mapping
@@ -37,6 +42,7 @@ from earful.settings import AccountSettings, Settings, SourceSettings
 from listener.html_text import html_to_text
 from listener.platforms import lengths
 from listener.platforms.base import (
+    DEFAULT_FIRST_POLL,
     AuthError,
     FetchResult,
     NotAllowed,
@@ -46,6 +52,9 @@ from listener.platforms.base import (
     TargetGone,
     TextRefused,
     Transient,
+    describe_error,
+    first_poll_start,
+    first_poll_window,
     read_credentials,
 )
 from listener.records import AuthorRecord, MentionRecord
@@ -69,8 +78,9 @@ class MastodonAdapter:
 
     platform = PLATFORM
 
-    def __init__(self, client: Mastodon) -> None:
+    def __init__(self, client: Mastodon, first_poll: timedelta = DEFAULT_FIRST_POLL) -> None:
         self.client = client
+        self.first_poll = first_poll
         # The library would otherwise sleep until the reset, possibly for longer than the poll
         # interval; the job reschedules the source instead.
         client.ratelimit_method = "throw"
@@ -84,7 +94,8 @@ class MastodonAdapter:
     @classmethod
     def from_settings(cls, source: SourceSettings, settings: Settings) -> MastodonAdapter:
         """An adapter for a [[sources]] entry: instance URL and token variable from settings."""
-        return cls(build_client(source.base_url, source.credentials, what=f"source {source.name}"))
+        return cls(build_client(source.base_url, source.credentials, what=f"source {source.name}"),
+                   first_poll=first_poll_window(settings))
 
     @classmethod
     def from_account(cls, account: AccountSettings, settings: Settings) -> MastodonAdapter:
@@ -96,7 +107,7 @@ class MastodonAdapter:
 
     def fetch_mentions(self, source: SourceSettings, cursor: Any) -> FetchResult:
         """New statuses of every configured stream, with per-stream marks covering exactly them."""
-        marks: dict[str, str] = dict(cursor) if isinstance(cursor, dict) else {}
+        marks: dict[str, Any] = copy.deepcopy(cursor) if isinstance(cursor, dict) else {}
         self.requests = 0
         pages: list[Page] = []
         rate_limited: RateLimited | None = None
@@ -121,7 +132,7 @@ class MastodonAdapter:
         for query in source.queries:
             yield f"search:{query}", self._walk_search
 
-    def _walk_notifications(self, key: str, marks: dict[str, str], pages: list[Page]) -> None:
+    def _walk_notifications(self, key: str, marks: dict[str, Any], pages: list[Page]) -> None:
         def fetch(**kw: Any) -> Any:
             return self.client.notifications(types=["mention"], limit=PAGE_LIMIT, **kw)
 
@@ -129,7 +140,7 @@ class MastodonAdapter:
             pages.append([n["status"] for n in page
                           if _get(n, "type") == "mention" and isinstance(_get(n, "status"), dict)])
 
-    def _walk_hashtag(self, key: str, marks: dict[str, str], pages: list[Page]) -> None:
+    def _walk_hashtag(self, key: str, marks: dict[str, Any], pages: list[Page]) -> None:
         tag = key.split(":", 1)[1]
 
         def fetch(**kw: Any) -> Any:
@@ -139,9 +150,12 @@ class MastodonAdapter:
             pages.append(page)
 
     def _walk_forward(self, fetch: Callable[..., Any], key: str,
-                      marks: dict[str, str]) -> Iterable[Page]:
+                      marks: dict[str, Any]) -> Iterable[Page]:
         """Pages above the stream's mark, oldest first; the mark follows each page yielded."""
         mark = marks.get(key)
+        if mark is None:
+            yield from self._walk_back(lambda **kw: _items(self._call(fetch, **kw)), key, marks)
+            return
         for _ in range(MAX_PAGES):
             page = _items(self._call(fetch, min_id=mark) if mark else self._call(fetch))
             ids = [str(_get(item, "id")) for item in page if _get(item, "id") is not None]
@@ -150,14 +164,44 @@ class MastodonAdapter:
                 return  # nothing above the mark (or a server ignoring min_id: do not loop)
             yield page
             # Moved only once the caller holds the page: a 429 on the next request keeps it.
-            first_poll = mark is None
             marks[key] = mark = newest
-            if first_poll:
-                return  # the first poll takes the newest page only
 
-    def _walk_search(self, key: str, marks: dict[str, str], pages: list[Page]) -> None:
+    def _walk_back(self, fetch: Callable[..., Page], key: str,
+                   marks: dict[str, Any]) -> Iterable[Page]:
+        """A new stream's first walk: newest first down to the window's start, every page; the
+        walk's place is kept under marks["backfill"] after each page the caller holds."""
+        walks: dict[str, Any] = marks.setdefault("backfill", {})
+        walk = dict(walks.get(key) or {"start": first_poll_start(self.first_poll).isoformat()})
+        start = _datetime(walk["start"])
+        for _ in range(MAX_PAGES):
+            page = fetch(**({"max_id": walk["before"]} if walk.get("before") else {}))
+            ids = [str(_get(item, "id")) for item in page if _get(item, "id") is not None]
+            if not ids:
+                break
+            recent = [item for item in page if not _older(item, start)]
+            yield recent
+            walk.update(before=min(ids, key=id_key), top=walk.get("top") or max(ids, key=id_key))
+            walks[key] = dict(walk)
+            if len(recent) < len(page):
+                break  # reached the window's start
+        else:
+            return  # the page cap: the next poll resumes from walk["before"]
+        walks.pop(key, None)
+        if not walks:
+            marks.pop("backfill", None)
+        if walk.get("top"):
+            marks[key] = walk["top"]
+
+    def _walk_search(self, key: str, marks: dict[str, Any], pages: list[Page]) -> None:
         query = key.split(":", 1)[1]
         mark = marks.get(key)
+        if mark is None:
+            def fetch(**kw: Any) -> Page:
+                return _items(_get(self._call(self.client.search_v2, query,
+                                              result_type="statuses", resolve=False,
+                                              limit=PAGE_LIMIT, **kw), "statuses"))
+            pages.extend(self._walk_back(fetch, key, marks))
+            return
         newest = mark
         for number in range(MAX_PAGES):
             result = self._call(self.client.search_v2, query, result_type="statuses",
@@ -170,8 +214,8 @@ class MastodonAdapter:
             for status in page:
                 if newest is None or id_key(_get(status, "id")) > id_key(newest):
                     newest = str(_get(status, "id"))
-            if not page or mark is None:
-                break  # the first poll takes the newest page only
+            if not page:
+                break
         if newest is not None:
             marks[key] = newest  # reached only when the walk finished
 
@@ -269,8 +313,10 @@ class MastodonAdapter:
             raise RateLimited(self._reset_at(), "Mastodon rate limit") from exc
         except MastodonUnauthorizedError as exc:
             raise AuthError(f"Mastodon refused the access token: {_describe(exc)}") from exc
-        except (MastodonServerError, MastodonNetworkError) as exc:
+        except MastodonServerError as exc:
             raise Transient(f"Mastodon unavailable: {_describe(exc)}") from exc
+        except MastodonNetworkError as exc:  # describe_error reads the wrapped requests error
+            raise Transient(f"Mastodon unavailable: {describe_error(exc)}") from exc
         except MastodonNotFoundError as exc:
             # Replying to a deleted or invisible status is a 404 too ("The status you are
             # trying to reply to does not appear to exist").
@@ -343,6 +389,14 @@ def _datetime(value: Any) -> datetime:
     if isinstance(value, datetime):
         return value
     return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+
+
+def _older(item: Any, start: datetime) -> bool:
+    """Was this status or notification created before `start`? (Undated: no.)"""
+    try:
+        return _datetime(_get(item, "created_at")) < start
+    except (TypeError, ValueError):
+        return False
 
 
 def _get(item: Any, key: str, default: Any = None) -> Any:

@@ -15,6 +15,7 @@ users to identities elsewhere.
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -32,6 +33,7 @@ from earful.clock import now
 from earful.settings import AccountSettings, Settings, SourceSettings
 from listener.platforms import lengths
 from listener.platforms.base import (
+    DEFAULT_FIRST_POLL,
     AuthError,
     FetchResult,
     NotAllowed,
@@ -43,6 +45,9 @@ from listener.platforms.base import (
     TargetGone,
     TextRefused,
     Transient,
+    describe_error,
+    first_poll_start,
+    first_poll_window,
     read_credentials,
 )
 from listener.records import AuthorRecord, InvalidRecord, MentionRecord, clean_text
@@ -54,13 +59,19 @@ SITE = "https://www.reddit.com"
 PAGE_SIZE = 100  # Reddit's maximum listing size
 MAX_PAGES_PER_STREAM = 10
 OVERLAP_SECONDS = 15 * 60  # search indexes late: look back this far below the cursor
-INITIAL_LOOKBACK_SECONDS = 7 * 24 * 3600  # the first poll of a source reads a week back
+# The first poll reads back `[listener] first_poll_hours`, at most a week: search is asked for
+# t=week, and the other listings hold about the newest 1,000 items anyway.
+HISTORY_LIMIT = timedelta(days=7)
 MAX_SEEN = 5000
 REQUEST_RESERVE = 5  # stop paging before prawcore would sleep out the whole window
 FIND_OWN_PAGES = 3
 GONE = ("[deleted]", "[removed]")
 RAW_FIELDS = ("subreddit", "score", "num_comments", "link_title", "over_18", "type",
-              "is_self", "stickied", "distinguished")
+              "is_self", "stickied", "distinguished", "url", "domain", "author")
+DELETED_AUTHOR = "[deleted]"  # how Reddit shows a post whose author deleted their account
+# Entities in Reddit's markdown (the rich-text editor writes "&amp;", "&#x200B;"): only complete
+# ones ending in ";", so a person's "R&D" or "&copy" stays as typed.
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _THREAD = re.compile(r"/comments/([0-9a-z]+)/")
 USER_AGENT = "python:earful:0.1 (by /u/{handle})"  # the form Reddit's API rules ask for
 CREDENTIALS_HINT = "client_id, client_secret, ..."
@@ -176,8 +187,10 @@ class RedditAdapter:
     platform = PLATFORM
 
     def __init__(self, reddit: praw.Reddit, *, limits: RateLimitHeaders | None = None,
-                 own_handles: Iterable[str] = ()) -> None:
+                 own_handles: Iterable[str] = (),
+                 first_poll: timedelta = DEFAULT_FIRST_POLL) -> None:
         self.reddit = reddit
+        self.first_poll = first_poll
         self.limits = limits or RateLimitHeaders()
         self.own_handles = {_username(h) for h in own_handles if h}
 
@@ -187,7 +200,8 @@ class RedditAdapter:
         reddit, limits = _build(
             read_credentials(source.credentials, PLATFORM, hint=CREDENTIALS_HINT),
             source.base_url, source.account)
-        return cls(reddit, limits=limits, own_handles=_own_handles(settings, source.account))
+        return cls(reddit, limits=limits, own_handles=_own_handles(settings, source.account),
+                   first_poll=first_poll_window(settings))
 
     @classmethod
     def from_account(cls, account: AccountSettings, settings: Settings) -> RedditAdapter:
@@ -229,8 +243,9 @@ class RedditAdapter:
         newest: float | None = state.get("newest")
         seen: dict[str, float] = dict(state.get("seen") or {})
         resume = state.get("resume") or {}
-        floor = float(resume.get("floor") or (newest - OVERLAP_SECONDS if newest is not None
-                                               else now().timestamp() - INITIAL_LOOKBACK_SECONDS))
+        floor = float(resume.get("floor") or (
+            newest - OVERLAP_SECONDS if newest is not None
+            else first_poll_start(self.first_poll, HISTORY_LIMIT).timestamp()))
         top = float(resume.get("top") or newest or floor)
         after: str | None = resume.get("after")
 
@@ -291,8 +306,7 @@ class RedditAdapter:
         if _is_gone(data):
             return None
         if kind == "t3":
-            title, body = str(data["title"]), data.get("selftext") or ""
-            text = f"{title}\n\n{body}" if body else title
+            text = _post_text(data)
             parent, conversation = None, name
         else:
             text, parent = data["body"], data.get("parent_id")
@@ -304,10 +318,10 @@ class RedditAdapter:
         username = author if isinstance(author, str) and author not in GONE else ""
         link = data.get("permalink") or data.get("context") or ""
         return MentionRecord(
-            platform=PLATFORM, external_id=name, text=text,
+            platform=PLATFORM, external_id=name, text=unescape_markdown(text),
             created_at=datetime.fromtimestamp(float(data["created_utc"]), UTC),
             url=f"{SITE}{link}" if isinstance(link, str) and link.startswith("/") else "",
-            author=AuthorRecord(external_id=username, handle=username) if username else None,
+            author=_author(username, name),
             conversation_id=conversation if isinstance(conversation, str) else None,
             parent_external_id=parent if isinstance(parent, str) else None,
             raw={"kind": kind, **{k: _clean(data[k]) for k in RAW_FIELDS if k in data}},
@@ -419,7 +433,7 @@ class RedditAdapter:
                 raise Transient(f"reddit: {exc}") from exc
             raise PlatformError(f"reddit: {exc}", retryable=False) from exc
         except prawcore.RequestException as exc:
-            raise Transient(f"reddit: network error: {exc.original_exception}") from exc
+            raise Transient(f"reddit: {describe_error(exc)}") from exc
         except RedditAPIException as exc:
             raise _refusal([(item.error_type, f"{item.message} {item.field}")
                             for item in exc.items], f"reddit: {exc}") from exc
@@ -463,6 +477,33 @@ def _created(child: Any) -> float | None:
 def _thread_of(context: Any) -> str | None:
     match = _THREAD.search(context) if isinstance(context, str) else None
     return f"t3_{match.group(1)}" if match else None
+
+
+def _post_text(data: dict[str, Any]) -> str:
+    """A submission's title and body; a link post's external link, which is its content."""
+    title, body = str(data["title"]), data.get("selftext") or ""
+    if not isinstance(body, str):
+        raise InvalidRecord("selftext is not a string")
+    parts = [title, body] if body else [title]
+    url = data.get("url")
+    if (data.get("is_self") is False and isinstance(url, str)
+            and url.startswith(("https://", "http://")) and url not in body):
+        parts.append(url)
+    return "\n\n".join(parts)
+
+
+def unescape_markdown(text: str) -> str:
+    """Reddit markdown with its HTML entities decoded ("AT&amp;T" -> "AT&T")."""
+    return _ENTITY.sub(lambda match: html.unescape(match.group(0)), text) if "&" in text else text
+
+
+def _author(username: str, fullname: str) -> AuthorRecord:
+    """The author; one who deleted their account is shown as Reddit shows it, "[deleted]",
+    under an id of its own: two such posts say nothing about having the same author."""
+    if username:
+        return AuthorRecord(external_id=username, handle=username)
+    return AuthorRecord(external_id=f"{DELETED_AUTHOR}:{fullname}", handle=DELETED_AUTHOR,
+                        display_name=DELETED_AUTHOR)
 
 
 def _is_gone(data: dict[str, Any]) -> bool:

@@ -1,9 +1,12 @@
 """X (Twitter) through tweepy's API v2 `Client`: recent search, the mentions timeline, posting.
 
-The cursor keeps one since_id per stream (each search query and the mentions timeline). X returns
-newest first and pages towards older posts, so a poll that stops part-way (a 429, or the page cap
-on a big backlog) stores what it got plus `until_id` = the oldest post seen and the newest id of
-the run; the next poll reads the remaining gap (since_id < id < until_id) before moving since_id.
+The cursor keeps one since_id per stream (each search query and the mentions timeline). The
+first poll of a stream reads back `[listener] first_poll_hours` (at most the 7 days recent search
+and the mentions timeline serve) with `start_time`, kept in the cursor until that walk is done.
+X returns newest first and pages towards older posts, so a poll that stops part-way (a 429, or
+the page cap on a big backlog) stores what it got plus `until_id` = the oldest post seen and the
+newest id of the run; the next poll reads the remaining gap (since_id < id < until_id) before
+moving since_id.
 
 The client is used with `return_type=dict`: we normalise raw JSON item by item, so one malformed
 post is skipped instead of failing tweepy's model construction for the whole page.
@@ -27,6 +30,7 @@ from earful.clock import now
 from earful.settings import AccountSettings, Settings, SourceSettings
 from listener.platforms import lengths
 from listener.platforms.base import (
+    DEFAULT_FIRST_POLL,
     AuthError,
     FetchResult,
     NotAllowed,
@@ -38,6 +42,9 @@ from listener.platforms.base import (
     TargetGone,
     TextRefused,
     Transient,
+    describe_error,
+    first_poll_start,
+    first_poll_window,
     read_credentials,
 )
 from listener.records import AuthorRecord, InvalidRecord, MentionRecord, clean_text
@@ -47,6 +54,9 @@ log = logging.getLogger(__name__)
 PLATFORM = "x"
 REAL_ORIGINS = ("https://api.twitter.com", "https://api.x.com")
 PAGE_SIZE = 100  # the API's maximum for search and timelines
+# Recent search and the mentions timeline refuse a start_time older than 7 days; a minute's
+# margin keeps a request that takes a moment inside it.
+HISTORY_LIMIT = timedelta(days=7) - timedelta(minutes=1)
 MAX_PAGES_PER_STREAM = 10  # a backlog is read over several polls, each committing its part
 FIND_OWN_PAGES = 3
 TIMEOUT_SECONDS = 30.0
@@ -113,8 +123,10 @@ class XAdapter:
     platform = PLATFORM
 
     def __init__(self, client: tweepy.Client, *, own_handles: Iterable[str] = (),
-                 user_auth: bool = False) -> None:
+                 user_auth: bool = False,
+                 first_poll: timedelta = DEFAULT_FIRST_POLL) -> None:
         self.client = client
+        self.first_poll = first_poll
         # We normalise raw JSON ourselves; tweepy's models would fail a page on one bad item.
         self.client.return_type = dict
         self.client.wait_on_rate_limit = False
@@ -129,7 +141,8 @@ class XAdapter:
         credentials = read_credentials(source.credentials, PLATFORM, hint=CREDENTIALS_HINT)
         return cls(make_client(credentials, source.base_url),
                    own_handles=_own_handles(settings, source.account),
-                   user_auth="bearer_token" not in credentials)
+                   user_auth="bearer_token" not in credentials,
+                   first_poll=first_poll_window(settings))
 
     @classmethod
     def from_account(cls, account: AccountSettings, settings: Settings) -> XAdapter:
@@ -191,23 +204,25 @@ class XAdapter:
         """Read one stream newest-first down to its since_id; return its new cursor state."""
         since, until = state.get("since_id"), state.get("until_id")
         top: str | None = state.get("pending_newest")
+        start = _start_time(state.get("start_time"), since, self.first_poll)
         oldest, token = until, None
         for _ in range(MAX_PAGES_PER_STREAM):
             params: dict[str, Any] = {
                 "max_results": PAGE_SIZE, "since_id": since, "until_id": until,
-                "next_token": token, "expansions": EXPANSIONS, "tweet_fields": TWEET_FIELDS,
-                "user_fields": USER_FIELDS}
+                "start_time": start, "next_token": token, "expansions": EXPANSIONS,
+                "tweet_fields": TWEET_FIELDS, "user_fields": USER_FIELDS}
             try:
                 body = self._call(lambda p=params: call(**{k: v for k, v in p.items() if v}),
                                   poll)
             except RateLimited as exc:
-                raise StopStreams(exc.reset_at, _state(since, oldest, top)) from exc
+                raise StopStreams(exc.reset_at, _state(since, oldest, top, start)) from exc
             except PlatformError as exc:
                 if since and _since_id_refused(exc):
                     # Recent search reaches back 7 days and refuses an older since_id (a source
                     # paused for long): start this stream over from what X still has.
                     log.warning("x: since_id %s is too old; reading the last 7 days", since)
                     since = until = top = oldest = token = None
+                    start = _x_time(now() - HISTORY_LIMIT)
                     continue
                 raise
             ids = self._take_page(body, poll)
@@ -221,7 +236,7 @@ class XAdapter:
             if not token:
                 return _state(top or since, None, None)
         # Page cap reached: resume below the oldest post seen on the next poll.
-        return _state(since, oldest, top)
+        return _state(since, oldest, top, start)
 
     def _take_page(self, body: Any, poll: PollProgress) -> list[int]:
         """Normalise a page's posts into `poll`; return the ids seen (good and bad)."""
@@ -374,13 +389,34 @@ class XAdapter:
         except tweepy.HTTPException as exc:  # other 4xx: retrying will not help
             raise PlatformError(f"x: request refused ({_detail(exc)})", retryable=False) from exc
         except (requests.RequestException, ValueError) as exc:  # network, or a non-JSON body
-            raise Transient(f"x: network or protocol error: {exc}") from exc
+            raise Transient(f"x: {describe_error(exc)}") from exc
 
 
-def _state(since: str | None, until: str | None, pending: str | None) -> dict[str, Any]:
-    """A stream's cursor: read (since, until) next; `pending_newest` becomes since when done."""
-    state = {"since_id": since, "until_id": until, "pending_newest": pending}
+def _state(since: str | None, until: str | None, pending: str | None,
+           start: str | None = None) -> dict[str, Any]:
+    """A stream's cursor: read (since, until) next; `pending_newest` becomes since when done;
+    `start_time` bounds a first walk that has not reached its end yet."""
+    state = {"since_id": since, "until_id": until, "pending_newest": pending,
+             "start_time": start if not since else None}
     return {key: value for key, value in state.items() if value}
+
+
+def _start_time(kept: Any, since: str | None, window: timedelta) -> str | None:
+    """The start_time of a stream's first walk: the window's start, fixed when the walk began
+    (a walk resumed days later is clipped to what X still serves); None once since_id is known."""
+    if since:
+        return None
+    earliest = now() - HISTORY_LIMIT
+    if isinstance(kept, str):
+        try:
+            return _x_time(max(datetime.fromisoformat(kept.replace("Z", "+00:00")), earliest))
+        except ValueError:
+            pass
+    return _x_time(first_poll_start(window, HISTORY_LIMIT))
+
+
+def _x_time(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _raw(item: dict[str, Any]) -> dict[str, Any]:

@@ -24,8 +24,9 @@ from tests.integration.fakes.fake_bluesky import (
     BRAND_HANDLE,
     FakeBluesky,
     author,
+    link_facet,
 )
-from tests.integration.fakes.serve import serve_wsgi
+from tests.integration.fakes.serve import INVALID_UTF8_MARKER, refusing_url, serve_wsgi
 
 PASSWORD_VAR = "EARFUL_TEST_BSKY_PASSWORD"
 ACCOUNT = AccountSettings(platform="bluesky", handle=BRAND_HANDLE,
@@ -319,3 +320,78 @@ def test_json_unicode_repair_of_invalid_utf8() -> None:
     assert json.loads(repair_json_unicode(b'{"a":"x\xffy"}'))["a"] == "x\ufffdy"
     valid = b'{"a":"plain"}'
     assert repair_json_unicode(valid) is valid
+
+
+def test_the_first_poll_reads_back_the_window_past_the_page_cap(
+        rt: Runtime, fake: FakeBluesky, source: SourceSettings, clock: FrozenClock,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    fake.add_post(f"{MENTION} lumen outage two days ago", mention_brand=True)
+    clock.advance(hours=30)
+    window = set()
+    for i in range(125):
+        window.add(fake.add_post(f"lumen outage report {i}")["uri"])
+        window.add(fake.add_post(f"{MENTION} no data {i}", mention_brand=True)["uri"])
+        clock.advance(seconds=30)
+    clock.advance(hours=20)
+    monkeypatch.setattr(bluesky_module, "MAX_PAGES", 1)  # 100 a stream and poll
+
+    assert jobs.poll("bsky").result.stored == 200
+    cursor = source_row(rt).cursor
+    assert cursor["notifications"]["resume"]["cursor"] == "100"
+    newer = fake.add_post(f"{MENTION} lumen outage newer", mention_brand=True)["uri"]
+    clock.advance(121)
+    jobs.poll("bsky")
+    assert set(stored(rt)) == window  # resumed at the page it stopped; nothing from before
+    clock.advance(121)
+    jobs.poll("bsky")
+    assert set(stored(rt)) == window | {newer}
+    clock.advance(121)
+    assert jobs.poll("bsky").result.stored == 0
+
+
+def test_link_facets_keep_the_full_uri_after_multibyte_text(
+        rt: Runtime, fake: FakeBluesky, source: SourceSettings) -> None:
+    uri = "https://status.lumen.example/incidents/2026/outage-in-cluj?ref=bsky"
+    text = f"{MENTION} 😡 ünïcode — see status.lumen.example/incide... and http://x.example/a now"
+    emoji = text.encode().index("😡".encode())
+    facets = [link_facet(text, "status.lumen.example/incide...", uri),
+              link_facet(text, "http://x.example/a", "http://x.example/a"),
+              {"index": {"byteStart": emoji + 1, "byteEnd": emoji + 3},  # cuts a character
+               "features": [{"$type": "app.bsky.richtext.facet#link", "uri": "https://bad/"}]}]
+    post = fake.add_post(text, mention_brand=True, facets=facets)
+    words = "click here"
+    phishy = fake.add_post(f"{MENTION} {words}", mention_brand=True,
+                           facets=[link_facet(f"{MENTION} {words}", words, "https://evil.example/")])
+    assert jobs.poll("bsky").status == "stored"
+    mention = stored(rt)[post["uri"]]
+    assert mention.text == (f"{MENTION} 😡 ünïcode — see {uri} and http://x.example/a now")
+    assert uri in mention.raw["links"]
+    assert stored(rt)[phishy["uri"]].text == f"{MENTION} click here (https://evil.example/)"
+
+
+def test_broken_characters_become_the_replacement_character(
+        rt: Runtime, fake: FakeBluesky, source: SourceSettings) -> None:
+    lone = fake.add_post("lumen outage lone \ud800 surrogate")["uri"]
+    bad = fake.add_post(f"lumen outage bad {INVALID_UTF8_MARKER} bytes")["uri"]
+    assert jobs.poll("bsky").status == "stored"
+    texts = {key: m.text for key, m in stored(rt).items()}
+    assert texts[lone] == "lumen outage lone \ufffd surrogate"
+    assert "\ufffd" in texts[bad] and "?" not in texts[bad]
+
+
+def test_an_unreachable_server_is_one_plain_line_and_cleared_on_recovery(
+        rt: Runtime, fake: FakeBluesky, source: SourceSettings, clock: FrozenClock,
+        adapter: BlueskyAdapter) -> None:
+    prime(fake, clock)
+    dead = refusing_url()
+    rt.readers = {"bsky": BlueskyAdapter(make_client(dead), identifier=BRAND_HANDLE,
+                                         password=APP_PASSWORD)}
+    assert jobs.poll("bsky").status == "failed"
+    error = source_row(rt).last_error or ""
+    assert error == (f"Bluesky unavailable: cannot reach "
+                     f"{dead}/xrpc/com.atproto.server.createSession: connection refused")
+    rt.readers = {"bsky": adapter}
+    clock.advance(hours=1)
+    assert jobs.poll("bsky").status == "stored"
+    row = source_row(rt)
+    assert row.last_error is None and row.consecutive_failures == 0

@@ -16,9 +16,10 @@ from earful.runtime import Runtime
 from earful.settings import AccountSettings, SourceSettings
 from listener import jobs
 from listener.platforms import AuthError, PlatformError
+from listener.platforms import mastodon as mastodon_module
 from listener.platforms.mastodon import MastodonAdapter
 from tests.integration.fakes.fake_mastodon import BRAND, TOKEN, FakeMastodon, account
-from tests.integration.fakes.serve import serve_wsgi
+from tests.integration.fakes.serve import INVALID_UTF8_MARKER, refusing_url, serve_wsgi
 
 TOKEN_VAR = "EARFUL_TEST_MASTODON_TOKEN"
 ACCOUNT = AccountSettings(platform="mastodon", handle="lumen",
@@ -305,3 +306,74 @@ def test_hostile_account_fields_are_cleaned(rt: Runtime, fake: FakeMastodon,
                     author=account("77", "evil\u202e@x.example", display_name="\x1b[31mred",
                                    followers_count=-5))
     assert jobs.poll("masto").status == "stored"
+
+
+def test_the_first_poll_reads_back_the_window_on_every_stream_past_the_page_cap(
+        rt: Runtime, fake: FakeMastodon, source: SourceSettings, clock: FrozenClock,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    old = clock.now()
+    fake.add_status("@lumen from two days ago", mention_brand=True, created_at=old)
+    fake.add_status("#lumen from two days ago", tags=("lumen",), created_at=old)
+    fake.add_status("lumen outage from two days ago", created_at=old)
+    clock.advance(hours=48)
+    day = clock.now() - timedelta(hours=23)
+    window = {fake.add_status(f"@lumen no signal {i}", mention_brand=True, created_at=day)["id"]
+              for i in range(100)}
+    window |= {fake.add_status(f"#lumen bill {i}", tags=("lumen",), created_at=day)["id"]
+               for i in range(90)}
+    window |= {fake.add_status(f"lumen outage in town {i}", created_at=day)["id"]
+               for i in range(85)}
+    monkeypatch.setattr(mastodon_module, "MAX_PAGES", 2)  # 80 items a stream and poll
+
+    assert jobs.poll("masto").result.stored == 240
+    assert set(source_row(rt).cursor["backfill"]) == {"notifications", "tag:lumen",
+                                                      "search:lumen outage"}
+    newer = fake.add_status("@lumen #lumen lumen outage newer", tags=("lumen",),
+                            mention_brand=True)["id"]
+    clock.advance(121)
+    jobs.poll("masto")
+    assert set(stored(rt)) == window  # resumed where each walk stopped; nothing older
+    assert "backfill" not in source_row(rt).cursor
+    clock.advance(121)
+    jobs.poll("masto")
+    assert set(stored(rt)) == window | {newer}
+
+
+def test_a_429_during_the_first_walk_resumes_it(rt: Runtime, fake: FakeMastodon,
+                                                source: SourceSettings,
+                                                clock: FrozenClock) -> None:
+    window = {fake.add_status(f"@lumen help {i}", mention_brand=True)["id"] for i in range(130)}
+    fake.fail("/api/v1/notifications", 429, skip=1)
+    outcome = jobs.poll("masto")
+    assert outcome.status == "rate_limited" and outcome.result.stored == 40
+    clock.advance(minutes=5, seconds=1)
+    assert jobs.poll("masto").status == "stored"
+    assert set(stored(rt)) == window
+
+
+def test_broken_characters_become_the_replacement_character(
+        rt: Runtime, fake: FakeMastodon, source: SourceSettings) -> None:
+    lone = fake.add_status("lumen outage lone \ud800 surrogate")["id"]
+    bad = fake.add_status(f"lumen outage bad {INVALID_UTF8_MARKER} bytes")["id"]
+    assert jobs.poll("masto").status == "stored"
+    texts = {key: m.text for key, m in stored(rt).items()}
+    assert texts[lone] == "lumen outage lone \ufffd surrogate"
+    assert "\ufffd" in texts[bad] and "?" not in texts[bad]
+
+
+def test_an_unreachable_server_is_one_plain_line_and_cleared_on_recovery(
+        rt: Runtime, fake: FakeMastodon, source: SourceSettings, clock: FrozenClock) -> None:
+    prime(fake)
+    dead = refusing_url()
+    rt.readers = {"masto": MastodonAdapter(Mastodon(access_token=TOKEN, api_base_url=dead,
+                                                    version_check_mode="none"))}
+    assert jobs.poll("masto").status == "failed"
+    error = source_row(rt).last_error or ""
+    assert error.startswith(f"Mastodon unavailable: cannot reach {dead}/api/v1/")
+    assert error.endswith(": connection refused") and "\n" not in error
+    rt.readers = {"masto": MastodonAdapter(Mastodon(access_token=TOKEN,
+                                                    api_base_url=source.base_url))}
+    clock.advance(hours=1)
+    assert jobs.poll("masto").status == "stored"
+    row = source_row(rt)
+    assert row.last_error is None and row.consecutive_failures == 0

@@ -15,9 +15,10 @@ from earful.models import Mention, Source
 from earful.runtime import Runtime
 from earful.settings import AccountSettings, SourceSettings
 from listener.jobs import poll
+from listener.platforms import reddit as reddit_module
 from listener.platforms.reddit import RedditAdapter, make_reddit
 from tests.integration.fakes.fake_reddit import RedditState, create_app
-from tests.integration.fakes.serve import serve_wsgi
+from tests.integration.fakes.serve import INVALID_UTF8_MARKER, refusing_url, serve_wsgi
 
 CREDENTIALS = {"client_id": "cid", "client_secret": "secret", "username": "brandbot",
                "password": "pw"}
@@ -219,7 +220,7 @@ def test_broken_items_are_skipped_and_the_rest_stored(rt: Runtime,
     assert all("\ud800" not in m.text and "\x00" not in m.text for m in stored.values())
     assert max(len(m.text) for m in stored.values()) <= rt.settings.listener.max_text_chars
     orphan = [m for m in stored.values() if m.text == "my account is gone now"][0]
-    assert orphan.author is None
+    assert orphan.author is not None and orphan.author.handle == "[deleted]"  # as Reddit shows it
 
 
 def test_own_posts_replies_threads_and_exactly_once(rt: Runtime,
@@ -306,3 +307,78 @@ def test_from_settings_reads_credentials_from_the_environment(
     assert poll(NAME).status == "stored"
     assert set(_stored(rt)) == {post}
     assert state.token_grants == [("cid", "password")]
+
+
+def test_link_posts_deleted_accounts_and_entities(rt: Runtime, fake: tuple[RedditState, str],
+                                                  clock: FrozenClock) -> None:
+    state, base = fake
+    link = state.add_post("android", "Lumen outage map", link="https://status.example/outage?a=1")
+    orphan = state.add_post("LumenMobile", "Dropped calls", "every evening since Monday",
+                            author="gone_user")
+    orphan_reply = state.add_comment(orphan, "lumen here too", author="gone_user")
+    # What the rich-text editor stores: entities in the markdown itself.
+    entities = state.add_comment(orphan, "AT&amp;T &gt; Lumen &#x200B;R&D &copy", author="dan")
+    husk = state.add_comment(orphan, "lumen rant", author="erin")
+    state.delete(husk)
+    state.delete_account("gone_user")
+    _source(rt, base)
+
+    assert poll(NAME).status == "stored"
+    stored = _stored(rt)
+    assert stored[link].text == "Lumen outage map\n\nhttps://status.example/outage?a=1"
+    assert stored[link].raw["url"] == "https://status.example/outage?a=1"
+    assert stored[link].raw["is_self"] is False
+    for kept in (orphan, orphan_reply):
+        author = stored[kept].author
+        assert author is not None and author.handle == "[deleted]"
+    assert stored[orphan].author.id != stored[orphan_reply].author.id  # not one person
+    assert stored[orphan].text == "Dropped calls\n\nevery evening since Monday"
+    assert stored[entities].text == "AT&T > Lumen \u200bR&D &copy"
+    assert husk not in stored  # body and author both gone: nothing left to answer
+    api = [r for r in state.requests if r[1] != "/api/v1/access_token"]
+    assert all(r[2].get("raw_json") == "1" for r in api)  # else Reddit escapes & < > itself
+
+
+def test_the_first_poll_reads_back_the_window_across_polls_past_the_page_cap(
+        rt: Runtime, fake: tuple[RedditState, str], clock: FrozenClock,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    state, base = fake
+    state.add_post("android", "lumen from two days ago")
+    clock.advance(hours=30)
+    window = {state.add_post("android", f"lumen in the day #{i}") for i in range(250)}
+    clock.advance(hours=20)
+    monkeypatch.setattr(reddit_module, "MAX_PAGES_PER_STREAM", 2)
+    _source(rt, base, own_subreddits=[], mentions=False)
+    assert poll(NAME).status == "stored" and len(_stored(rt)) == 200
+    clock.advance(minutes=2)
+    assert poll(NAME, force=True).status == "stored"
+    assert set(_stored(rt)) == window  # resumed where the cap stopped it; nothing older
+
+
+def test_broken_characters_become_the_replacement_character(
+        rt: Runtime, fake: tuple[RedditState, str]) -> None:
+    state, base = fake
+    lone = state.add_post("android", "lumen lone \udc00 surrogate")
+    bad = state.add_post("android", f"lumen bad {INVALID_UTF8_MARKER} bytes")
+    _source(rt, base, own_subreddits=[], mentions=False)
+    assert poll(NAME).status == "stored"
+    stored = _stored(rt)
+    assert stored[lone].text == "lumen lone \ufffd surrogate"
+    assert "\ufffd" in stored[bad].text and "?" not in stored[bad].text
+
+
+def test_an_unreachable_server_is_one_plain_line_and_cleared_on_recovery(
+        rt: Runtime, fake: tuple[RedditState, str], clock: FrozenClock) -> None:
+    state, base = fake
+    state.add_post("android", "lumen")
+    _source(rt, base, own_subreddits=[], mentions=False)
+    dead = refusing_url()
+    rt.readers = {NAME: _adapter(dead)}
+    assert poll(NAME).status == "failed"
+    error = _source_row(rt).last_error or ""
+    assert error == f"reddit: cannot reach {dead}/api/v1/access_token: connection refused"
+    rt.readers = {NAME: _adapter(base)}
+    clock.advance(hours=1)
+    assert poll(NAME).status == "stored"
+    row = _source_row(rt)
+    assert row.last_error is None and row.consecutive_failures == 0

@@ -14,9 +14,10 @@ from earful.models import Mention, Source
 from earful.runtime import Runtime
 from earful.settings import AccountSettings, SourceSettings
 from listener.jobs import poll
+from listener.platforms import x as x_module
 from listener.platforms.x import XAdapter, make_client
 from tests.integration.fakes.fake_x import XState, create_app
-from tests.integration.fakes.serve import serve_wsgi
+from tests.integration.fakes.serve import INVALID_UTF8_MARKER, refusing_url, serve_wsgi
 
 CREDENTIALS = {"bearer_token": "test-bearer", "consumer_key": "ck", "consumer_secret": "cs",
                "access_token": "at", "access_token_secret": "ats"}
@@ -144,7 +145,10 @@ def test_429_before_anything_is_read_reschedules(rt: Runtime, fake: tuple[XState
     assert outcome.status == "rate_limited"
     row = _source_row(rt)
     assert row.next_poll_at == clock.now() + timedelta(minutes=15)
-    assert row.cursor is None
+    # Nothing was read; only the first poll's window start is kept, so it does not slide.
+    assert set(row.cursor["streams"]["search:lumen"]) == {"start_time"}
+    clock.advance(minutes=16)
+    assert poll("x-brand").status == "stored" and len(_stored(rt)) == 1
 
 
 class _FailOnce:
@@ -301,3 +305,80 @@ def test_a_since_id_older_than_seven_days_starts_the_stream_over(
     assert poll("x-brand").status == "stored"
     assert set(_stored(rt)) == {first, later}
     assert _source_row(rt).cursor["streams"]["search:lumen"] == {"since_id": later}
+
+
+def test_the_first_poll_reads_back_the_window_across_polls_past_the_page_cap(
+        rt: Runtime, fake: tuple[XState, str], clock: FrozenClock,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    state, base = fake
+    bob = state.add_user("bob")
+    state.add_tweet("lumen from before the window", bob)
+    clock.advance(hours=2)
+    window = {state.add_tweet(f"lumen within the day #{i}", bob) for i in range(250)}
+    clock.advance(hours=23)  # the oldest of them is 23 hours old: inside the 24-hour window
+    monkeypatch.setattr(x_module, "MAX_PAGES_PER_STREAM", 2)
+    _source(rt, base, mentions=False)
+
+    began = clock.now()
+    first = poll("x-brand")
+    assert first.status == "stored" and len(_stored(rt)) == 200  # the page cap
+    stream = _source_row(rt).cursor["streams"]["search:lumen"]
+    assert "start_time" in stream and "until_id" in stream  # resumes where it stopped
+    clock.advance(minutes=2)
+    newer = state.add_tweet("lumen while the backlog was read", bob)
+    poll("x-brand", force=True)
+    assert set(_stored(rt)) == window  # the rest of the window, nothing from before it
+    poll("x-brand", force=True)
+    assert set(_stored(rt)) == window | {newer}
+    searches = [r[2] for r in state.requests if r[1] == "/2/tweets/search/recent"]
+    walk = [s for s in searches if "since_id" not in s]
+    assert len(walk) == 3 and len({s.get("start_time") for s in walk}) == 1  # fixed at the start
+    expected = (began - timedelta(hours=24)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert walk[0]["start_time"] == expected
+    assert "start_time" not in searches[-1] and searches[-1]["since_id"]
+
+
+def test_the_first_poll_window_is_a_setting_capped_at_seven_days(
+        rt: Runtime, fake: tuple[XState, str], clock: FrozenClock) -> None:
+    state, base = fake
+    bob = state.add_user("bob")
+    state.add_tweet("lumen eight days ago", bob)
+    clock.advance(days=4)
+    kept = state.add_tweet("lumen four days ago", bob)
+    clock.advance(days=4)
+    rt.settings.listener.first_poll_hours = 24 * 30
+    _source(rt, base, mentions=False, inject=False)
+    rt.readers = {"x-brand": XAdapter(make_client(CREDENTIALS, base),
+                                      first_poll=timedelta(hours=24 * 30))}
+    assert poll("x-brand").status == "stored"  # X would refuse a start_time past 7 days
+    assert set(_stored(rt)) == {kept}
+
+
+def test_broken_characters_become_the_replacement_character(
+        rt: Runtime, fake: tuple[XState, str]) -> None:
+    state, base = fake
+    bob = state.add_user("bob")
+    lone = state.add_tweet("lumen lone \ud800 surrogate", bob)
+    bad_bytes = state.add_tweet(f"lumen bad {INVALID_UTF8_MARKER} bytes", bob)
+    _source(rt, base, mentions=False)
+    assert poll("x-brand").status == "stored"
+    stored = _stored(rt)
+    assert stored[lone].text == "lumen lone \ufffd surrogate"
+    assert "\ufffd" in stored[bad_bytes].text and "?" not in stored[bad_bytes].text
+
+
+def test_an_unreachable_server_is_one_plain_line_and_cleared_on_recovery(
+        rt: Runtime, fake: tuple[XState, str], clock: FrozenClock) -> None:
+    state, base = fake
+    state.add_tweet("lumen", state.add_user("bob"))
+    _source(rt, base, mentions=False)
+    dead = refusing_url()
+    rt.readers = {"x-brand": _adapter(dead)}
+    assert poll("x-brand").status == "failed"
+    error = _source_row(rt).last_error or ""
+    assert error == f"x: cannot reach {dead}/2/tweets/search/recent: connection refused"
+    rt.readers = {"x-brand": _adapter(base)}
+    clock.advance(hours=1)
+    assert poll("x-brand").status == "stored"
+    row = _source_row(rt)
+    assert row.last_error is None and row.consecutive_failures == 0

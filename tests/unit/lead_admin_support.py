@@ -43,13 +43,14 @@ def client_as(app: Flask, rt: Runtime, role: str | None) -> FlaskClient:
     if role is None:
         return app.test_client()
     with rt.sessions.begin() as session:
-        user_id = add_user(session, role).id
+        user = add_user(session, role)
+        user_id = f"{user.id}:{user.session_version}"  # what web.auth.StaffUser.get_id gives
     client = app.test_client()
     with app.test_request_context(environ_base=client.environ_base):
         identifier = _create_identifier()
     with client.session_transaction() as flask_session:
         # Flask-Login's "strong" protection wants the identifier of this client's requests too.
-        flask_session.update(_user_id=str(user_id), _fresh=True, _id=identifier)
+        flask_session.update(_user_id=user_id, _fresh=True, _id=identifier)
     return client
 
 

@@ -123,6 +123,8 @@ def test_failures_back_off_with_jitter_then_recover(with_source: Runtime,
     assert jobs.poll("fake").status == "stored"
     row = _source(rt, "fake")
     assert row.consecutive_failures == 0 and row.failing_since is None
+    assert row.last_error is None  # recovered: the old error is not shown as current
+    assert row.last_error_at is not None  # when it last failed is still known
 
 
 def test_rate_limit_reschedules_to_the_reset(with_source: Runtime, clock: FrozenClock) -> None:

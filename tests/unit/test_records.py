@@ -16,6 +16,12 @@ def test_lone_surrogates_and_controls_are_removed() -> None:
     text.encode("utf-8")  # storable
 
 
+def test_broken_characters_become_the_replacement_character_not_a_question_mark() -> None:
+    assert clean_text("a\ud800b \udc00", 100) == "a\ufffdb \ufffd"
+    assert clean_text("pair \ud83d\ude00 split", 100) == "pair \U0001f600 split"
+    assert clean_text(b"bytes \xff\xfe", 100) == "bytes \ufffd\ufffd"
+
+
 def test_newlines_emoji_and_rtl_survive() -> None:
     text = "line one\nline two 😡 مرحبا"
     assert clean_text(text, 100) == text
@@ -50,4 +56,4 @@ def test_raw_payload_is_made_storable() -> None:
     record = MentionRecord(platform="x", external_id="1", text="hi",
                            created_at=datetime(2026, 1, 1),
                            raw={"text": "bad \ud800", "nested": [{"k\x00": "v"}]}).validated()
-    assert record.raw == {"text": "bad ?", "nested": [{"k": "v"}]}
+    assert record.raw == {"text": "bad \ufffd", "nested": [{"k": "v"}]}

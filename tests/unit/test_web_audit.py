@@ -16,6 +16,7 @@ from earful.runtime import Runtime
 from earful.work.audit import audit
 from tests.unit.lead_admin_support import add_user, client_as, make_app
 from web.audit_log import AuditFilter, audit_page
+from web.params import BadParam
 
 
 @pytest.fixture
@@ -66,8 +67,10 @@ def test_filters(session: Session, clock: FrozenClock) -> None:
     assert actions(target_type="source", target_id="2") == ["source.pause"]
     assert actions(until=clock.now().date() - timedelta(days=1)) == ["mention.status"]
     assert actions(since=clock.now().date()) == ["source.pause"]
-    parsed, error = AuditFilter.from_args({"action": "x", "user": "7", "from": "nope"})
-    assert (parsed.action, parsed.user_id, parsed.since, error is not None) == ("x", 7, None, True)
+    parsed, error = AuditFilter.from_args({"action": "x", "user": "7", "from": ""})
+    assert (parsed.action, parsed.user_id, parsed.since, error) == ("x", 7, None, None)
+    with pytest.raises(BadParam, match="from"):
+        AuditFilter.from_args({"from": "nope"})
 
 
 def test_page_filters_and_links_to_older_entries(app: Flask, rt: Runtime, session: Session,
@@ -78,10 +81,10 @@ def test_page_filters_and_links_to_older_entries(app: Flask, rt: Runtime, sessio
     session.commit()
     client = client_as(app, rt, "admin")
     page = client.get("/admin/audit?action=canned.update").get_data(as_text=True)
-    assert page.count("canned_response #") == 50 and "source #1" not in page
+    assert page.count("canned response #") == 50 and "source #1" not in page
     assert "name: &lt;b&gt;x&lt;/b&gt;" in page
     older = re.search(r'href="(/admin/audit\?before=\d+[^"]*)"', page)
     assert older and "action=canned.update" in older.group(1)
     rest = client.get(older.group(1).replace("&amp;", "&")).get_data(as_text=True)
-    assert rest.count("canned_response #") == 5 and "Older entries" not in rest
+    assert rest.count("canned response #") == 5 and "Older entries" not in rest
     assert session.scalar(select(AuditLog.id).where(AuditLog.action == "source.pause"))

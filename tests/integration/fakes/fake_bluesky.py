@@ -26,7 +26,12 @@ from typing import Any
 from flask import Flask, jsonify, request
 
 from earful.clock import now
-from tests.integration.fakes.serve import ALL_POST_MODES, PostScript, drop_connection
+from tests.integration.fakes.serve import (
+    ALL_POST_MODES,
+    PostScript,
+    drop_connection,
+    serve_invalid_utf8,
+)
 
 BRAND_DID = "did:plc:brandbrandbrandbrandbran"
 BRAND_HANDLE = "lumen.bsky.social"
@@ -94,13 +99,16 @@ class FakeBluesky:
 
     def add_post(self, text: str = "", *, by: dict[str, Any] | None = None,
                  reply_to: dict[str, Any] | None = None, mention_brand: bool = False,
-                 created_at: datetime | None = None, **overrides: Any) -> dict[str, Any]:
+                 created_at: datetime | None = None, facets: list[dict[str, Any]] | None = None,
+                 **overrides: Any) -> dict[str, Any]:
         """Index a post (and notify the brand of mentions and of replies to its posts)."""
         serial = next(self._serial)
         by = by or author(f"user{serial}.bsky.social")
         uri = f"at://{by['did']}/app.bsky.feed.post/3l{serial:011d}"
         record: dict[str, Any] = {"$type": "app.bsky.feed.post", "text": text,
                                   "createdAt": iso(created_at or now()), "langs": ["en"]}
+        if facets is not None:
+            record["facets"] = facets
         if reply_to is not None:
             root = (reply_to["record"].get("reply") or {}).get("root") or {
                 "uri": reply_to["uri"], "cid": reply_to["cid"]}
@@ -152,6 +160,7 @@ class FakeBluesky:
 
     def _build(self) -> Flask:
         app = Flask("fake_bluesky")
+        serve_invalid_utf8(app)
 
         @app.before_request
         def check() -> Any:
@@ -294,6 +303,15 @@ class FakeBluesky:
                     response.headers["ratelimit-policy"] = "3000;w=300"
                 return response
         return None
+
+
+def link_facet(text: str, shown: str, uri: str) -> dict[str, Any]:
+    """A link facet over `shown` in `text`, indexed in UTF-8 bytes as Bluesky does."""
+    data = text.encode("utf-8")
+    start = data.index(shown.encode("utf-8"))
+    return {"$type": "app.bsky.richtext.facet",
+            "index": {"byteStart": start, "byteEnd": start + len(shown.encode("utf-8"))},
+            "features": [{"$type": "app.bsky.richtext.facet#link", "uri": uri}]}
 
 
 def _record(view: dict[str, Any]) -> dict[str, Any]:

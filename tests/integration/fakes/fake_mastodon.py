@@ -24,7 +24,12 @@ from typing import Any
 from flask import Flask, Response, jsonify, request
 
 from earful.clock import now
-from tests.integration.fakes.serve import ALL_POST_MODES, PostScript, drop_connection
+from tests.integration.fakes.serve import (
+    ALL_POST_MODES,
+    PostScript,
+    drop_connection,
+    serve_invalid_utf8,
+)
 
 BRAND_ID = "1"
 BRAND_ACCT = "lumen"
@@ -148,6 +153,7 @@ class FakeMastodon:
 
     def _build(self) -> Flask:
         app = Flask("fake_mastodon")
+        serve_invalid_utf8(app)
         app.url_map.strict_slashes = False
 
         @app.before_request

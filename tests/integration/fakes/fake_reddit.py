@@ -23,7 +23,12 @@ from typing import Any
 from flask import Flask, Response, jsonify, request
 
 from earful.clock import now
-from tests.integration.fakes.serve import ALL_POST_MODES, PostScript, drop_connection
+from tests.integration.fakes.serve import (
+    ALL_POST_MODES,
+    PostScript,
+    drop_connection,
+    serve_invalid_utf8,
+)
 
 
 class RedditState:
@@ -56,14 +61,15 @@ class RedditState:
             return name
 
     def add_post(self, subreddit: str, title: str, selftext: str = "",
-                 author: str = "alice") -> str:
-        """A submission; returns its fullname."""
+                 author: str = "alice", link: str | None = None) -> str:
+        """A submission (a link post when `link` is given); returns its fullname."""
         name = self._new("t3", {"title": title, "selftext": selftext, "author": author,
                                 "subreddit": subreddit, "num_comments": 0, "score": 1,
-                                "is_self": True, "removed_by_category": None})
+                                "is_self": link is None, "removed_by_category": None})
         data = self.things[name]
         data["permalink"] = f"/r/{subreddit}/comments/{data['id']}/x/"
-        data["url"] = f"https://www.reddit.com{data['permalink']}"
+        data["url"] = link or f"https://www.reddit.com{data['permalink']}"
+        data["domain"] = link.split("/")[2] if link else f"self.{subreddit}"
         return name
 
     def add_comment(self, parent: str, body: str, author: str = "alice") -> str:
@@ -83,6 +89,12 @@ class RedditState:
         data = self.things[name]
         data["author"] = "[deleted]"
         data["body" if name.startswith("t1_") else "selftext"] = "[deleted]"
+
+    def delete_account(self, author: str) -> None:
+        """The author deleted their account: their posts stay, shown by "[deleted]"."""
+        for data in self.things.values():
+            if data.get("author") == author:
+                data["author"] = "[deleted]"
 
     def fail(self, status: int, after: int = 0, times: int = 1) -> None:
         """Answer `times` API requests with `status`, after letting `after` through."""
@@ -108,12 +120,21 @@ def _base36(number: int) -> str:
 
 
 def _public(data: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in data.items() if not k.startswith("_")}
+    """A thing's JSON. Without raw_json=1 Reddit escapes &, < and > in its texts (praw always
+    sends it; the escaping is kept so a client that does not is caught)."""
+    public = {k: v for k, v in data.items() if not k.startswith("_")}
+    if request.args.get("raw_json") != "1":
+        for key in ("title", "selftext", "body"):
+            if isinstance(public.get(key), str):
+                public[key] = public[key].replace("&", "&amp;").replace("<", "&lt;") \
+                    .replace(">", "&gt;")
+    return public
 
 
 def create_app(state: RedditState) -> Flask:
     """The Flask app serving `state` as Reddit's www (token) and oauth (API) hosts."""
     app = Flask("fake_reddit")
+    serve_invalid_utf8(app)
     app.url_map.strict_slashes = False  # praw mixes "r/x/new" and "api/comment/"
 
     @app.after_request

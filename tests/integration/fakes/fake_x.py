@@ -16,13 +16,18 @@ from __future__ import annotations
 
 import itertools
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Flask, Response, jsonify, request
 
 from earful.clock import now
-from tests.integration.fakes.serve import ALL_POST_MODES, PostScript, drop_connection
+from tests.integration.fakes.serve import (
+    ALL_POST_MODES,
+    PostScript,
+    drop_connection,
+    serve_invalid_utf8,
+)
 
 NOT_FOUND = "https://api.twitter.com/2/problems/resource-not-found"
 
@@ -88,6 +93,11 @@ class XState:
         self.tweets.pop(post_id, None)
 
 
+def _moment(value: str | None) -> datetime | None:
+    """An X timestamp ("2026-01-01T09:00:00.000Z" or without the fraction), or None."""
+    return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
+
+
 def _error(status: int, title: str, detail: str) -> Response:
     response = jsonify(title=title, detail=detail, status=status,
                        type="about:blank")
@@ -98,6 +108,7 @@ def _error(status: int, title: str, detail: str) -> Response:
 def create_app(state: XState) -> Flask:
     """The Flask app serving `state` as X API v2."""
     app = Flask("fake_x")
+    serve_invalid_utf8(app)
 
     @app.before_request
     def _gate() -> Response | None:
@@ -149,8 +160,13 @@ def create_app(state: XState) -> Flask:
 
     def _page(ids: list[str], token_param: str, junk: list[Any] | None = None) -> Response:
         since, until = request.args.get("since_id"), request.args.get("until_id")
+        start = _moment(request.args.get("start_time"))
+        if start is not None and start < now() - timedelta(days=7):
+            return _error(400, "Invalid Request", "start_time must be within the last 7 days")
         ids = sorted((t for t in ids if (not since or int(t) > int(since))
-                      and (not until or int(t) < int(until))), key=int, reverse=True)
+                      and (not until or int(t) < int(until))
+                      and (start is None or _moment(state.tweets[t]["created_at"]) >= start)),
+                     key=int, reverse=True)
         size = int(request.args.get("max_results", 10))
         if not 5 <= size <= 100:
             return _error(400, "Invalid Request", "max_results must be 5-100")

@@ -14,6 +14,11 @@ from typing import Any
 from flask import Response, request
 from werkzeug.serving import make_server
 
+# Text containing this marker is served with invalid UTF-8 bytes in its place (see
+# `serve_invalid_utf8`): a platform's encoder never writes them, but a proxy or a buggy server may.
+INVALID_UTF8_MARKER = "~~invalid-utf8~~"
+INVALID_UTF8_BYTES = b"\xff\xc3("
+
 # What `script_post(mode)` accepts; a fake lists the modes its platform has in `POST_MODES`.
 ALL_POST_MODES = frozenset({"accept_then_500", "accept_then_drop", "500", "429", "duplicate",
                             "forbidden"})
@@ -32,6 +37,14 @@ def serve_wsgi(app: Any, host: str = "127.0.0.1") -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(5)
+
+
+def refusing_url(host: str = "127.0.0.1") -> str:
+    """The base URL of a port nothing listens on: connecting is refused at once."""
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        port = sock.getsockname()[1]
+    return f"http://{host}:{port}"
 
 
 class PostScript:
@@ -54,6 +67,20 @@ class PostScript:
         """The mode for the post request being answered now (None: answer normally)."""
         with self._lock:
             return self._modes.pop(0) if self._modes else None
+
+
+def serve_invalid_utf8(app: Any) -> None:
+    """Make `app` answer invalid UTF-8 bytes wherever a text holds `INVALID_UTF8_MARKER`."""
+    marker = INVALID_UTF8_MARKER.encode()
+
+    @app.after_request
+    def _corrupt(response: Response) -> Response:
+        if response.direct_passthrough or not response.mimetype.endswith("json"):
+            return response
+        body = response.get_data()
+        if marker in body:
+            response.set_data(body.replace(marker, INVALID_UTF8_BYTES))
+        return response
 
 
 def drop_connection() -> Response:
