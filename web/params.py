@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from werkzeug.exceptions import BadRequest, HTTPException, NotFound
 from werkzeug.routing import BaseConverter
 
@@ -145,10 +145,14 @@ def init_app(app: Flask) -> None:
         app.register_error_handler(code, _error_page)
 
 
+PUBLIC_PREFIXES = ("/status", "/csat")
+
+
 def _error_page(error: HTTPException) -> Any:
     """A small page that says what was wrong with the request (HTML, never a JSON dump)."""
     message = error.description or ""
     if isinstance(error, NotFound) and message == NotFound.description:
         message = "There is nothing at this address (it may have been deleted)."
-    return render_template("error.html", code=error.code, name=error.name,
-                           message=message), error.code
+    public = request.path.startswith(PUBLIC_PREFIXES)  # visitors: no staff links or layout
+    return render_template("error.html", code=error.code, name=error.name, message=message,
+                           public=public), error.code

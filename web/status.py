@@ -71,7 +71,7 @@ def index() -> Response:
     return _cached(html, "text/html", per_language=True)
 
 
-@bp.get("/status/incidents/<id:incident_id>")
+@bp.get("/status/incidents/<int:incident_id>")  # its own bound: a public 404 page
 def incident(incident_id: int) -> Response:
     settings = get_runtime().settings
     lang, explicit = _language(settings)

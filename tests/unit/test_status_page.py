@@ -536,3 +536,11 @@ def test_hostile_titles_and_messages_are_escaped_everywhere(client: FlaskClient,
     assert data["incidents"][0]["name"] == HOSTILE
     assert data["incidents"][0]["incident_updates"][0]["body"] == HOSTILE
     assert [c["name"] for c in data["incidents"][0]["components"]] == ["Billing"]
+
+
+def test_a_wrong_public_address_gets_a_public_error_page(client: FlaskClient) -> None:
+    for url in ("/status/nothing-here", "/status/incidents/abc", "/csat/short"):
+        response = client.get(url)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 404, url
+        assert "Back to the inbox" not in html and "Sign out" not in html, url
