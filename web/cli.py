@@ -242,6 +242,10 @@ def worker() -> None:
     except KeyboardInterrupt:
         pass
     finally:
+        # Ctrl-C reaches this process and `earful serve`, which then also sends SIGTERM: one
+        # stop is enough, so a second signal must not interrupt the shutdown.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         scheduler.shutdown(wait=True)
         click.echo("stopped")
 
