@@ -141,6 +141,7 @@ class ListenerSettings:
     misfire_grace_seconds: int = 60
     max_text_chars: int = 10000
     first_poll_hours: int = 24
+    raw_retention_days: int = 90
 
 
 @dataclass
@@ -397,6 +398,8 @@ def validate(settings: Settings) -> None:
     _check(settings.demo.enabled in ("auto", "on", "off"), "demo.enabled must be auto, on or off")
     _check(settings.demo.speed > 0, "demo.speed must be positive")
     _check(settings.listener.first_poll_hours > 0, "listener.first_poll_hours must be positive")
+    _check(settings.listener.raw_retention_days >= 0,
+           "listener.raw_retention_days must be 0 (keep forever) or a number of days")
     _check(not (settings.smtp.ssl and settings.smtp.starttls),
            "smtp: choose ssl (implicit TLS, usually port 465) or starttls, not both")
     for name in ("timeout_seconds", "retry_base_seconds", "retry_max_seconds"):

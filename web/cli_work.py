@@ -1,12 +1,15 @@
-"""`earful outbox ...` and `earful sla recompute`: the work rules from the command line.
+"""`earful outbox ...`, `earful sla recompute`, `earful backup` and `earful authors forget`: the
+work rules from the command line.
 
 Each command calls the same function in earful.work as the console and the jobs.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from earful.vocab import OutboxStatus
 from web.context import session_scope
@@ -99,7 +102,61 @@ def sla_recompute() -> None:
     click.echo(f"{changed} due time(s) changed")
 
 
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace PATH if it exists.")
+@with_appcontext
+def backup_command(path: Path, force: bool) -> None:
+    """Copy the live SQLite database to PATH (safe while the console and jobs run).
+    PostgreSQL: use pg_dump (docs/deployment.md)."""
+    from earful.work import WorkflowError
+    from earful.work.backup import backup_sqlite, sqlite_path
+
+    settings = get_runtime().settings
+    try:
+        report = backup_sqlite(sqlite_path(settings.database_url), path, force=force,
+                               busy_timeout_s=settings.database.sqlite_busy_timeout_ms / 1000)
+    except WorkflowError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"backed up to {report.path}: {report.size_bytes:,} bytes, "
+               f"{report.mentions:,} mention(s)")
+
+
+authors_group = AppGroup("authors", help="The people who wrote mentions.")
+
+
+@authors_group.command("forget")
+@click.argument("platform")
+@click.argument("handle")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def authors_forget(platform: str, handle: str, yes: bool) -> None:
+    """Erase an author's mentions and personal data (a GDPR erasure request), audited.
+    The rows stay, pseudonymised as "forgotten-<id>"; this cannot be undone."""
+    from earful.work import WorkflowError
+    from earful.work.privacy import find_authors, forget_author
+
+    with get_runtime().sessions() as session:  # read only: no write lock while we ask
+        found = len(find_authors(session, platform, handle))
+    if not found:
+        raise click.ClickException(f"no author {handle!r} on {platform!r}")
+    if not yes:
+        click.confirm(f"Erase the mentions and personal data of {found} author row(s) on "
+                      f"{platform}? This cannot be undone", abort=True)
+    with session_scope() as session:
+        try:
+            report = forget_author(session, platform, handle)
+        except WorkflowError as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo(f"forgotten: author(s) {', '.join(f'#{i}' for i in report.author_ids)}; "
+               f"{report.mentions} mention(s) purged, {report.replies_cancelled} queued "
+               f"reply(ies) cancelled, {report.corrections_deleted} label correction(s) "
+               f"deleted, {report.surveys_cleared} survey comment(s) cleared, "
+               f"{report.notes_kept} note(s) kept")
+
+
 def register(cli_group: click.Group) -> None:
-    """Add `outbox` and `sla` to Earful's command group."""
+    """Add `outbox`, `sla`, `backup` and `authors` to Earful's command group."""
     cli_group.add_command(outbox_group)
     cli_group.add_command(sla_group)
+    cli_group.add_command(backup_command)
+    cli_group.add_command(authors_group)

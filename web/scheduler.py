@@ -31,6 +31,7 @@ ACKNOWLEDGE_SECONDS = 60
 AUTO_LINK_SECONDS = 30
 CRITICAL_SECONDS = 30  # with [alerts] critical_batch_seconds: mailed within about a minute
 MAIL_SECONDS = 30
+RETENTION_SECONDS = 6 * 3600  # a day's raw payloads pruned within hours of expiring
 
 
 def job_table(settings: Settings) -> list[JobSpec]:
@@ -54,6 +55,9 @@ def job_table(settings: Settings) -> list[JobSpec]:
         jobs.append(JobSpec(id="incidents:auto-link",
                             func="earful.work.incident_links:run_auto_link", args=(),
                             seconds=AUTO_LINK_SECONDS))
+    if settings.listener.raw_retention_days > 0:
+        jobs.append(JobSpec(id="retention:prune", func="earful.work.privacy:run_prune_raw",
+                            args=(), seconds=RETENTION_SECONDS))
     if settings.console.auto_assign:
         jobs.append(JobSpec(id="route:auto-assign",
                             func="earful.work.assignment:run_auto_assign", args=(),
