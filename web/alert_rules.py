@@ -18,6 +18,7 @@ from earful.settings import PLATFORMS, Settings
 from earful.vocab import SENTIMENTS
 from earful.work.alert_counts import align, stored_series
 from earful.work.audit import apply_changes, audit
+from earful.work.mail import is_address
 from earful.work.spikes import RuleConfig, backtest
 from web.auth import role_required
 from web.charts import alert_chart
@@ -25,7 +26,6 @@ from web.db import get_db, get_runtime
 from web.params import optional_int
 
 bp = Blueprint("alert_rules", __name__, url_prefix="/alert-rules")
-EMAIL = re.compile(r"^[^@\s,]+@[^@\s,]+$")
 DEFAULT_RULE_NAME = "Negative spike"
 # field -> (type, lowest allowed value); the upper bounds keep a typo from meaning "never".
 NUMBERS: dict[str, tuple[type, float, float]] = {
@@ -79,7 +79,7 @@ def read_rule_form(form: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, s
         if not low <= number <= high:
             errors[field] = f"Enter a number from {low:g} to {high:g}."
     addresses = [a.strip() for a in re.split(r"[\s,;]+", form.get("recipients", "")) if a.strip()]
-    bad = [a for a in addresses if not EMAIL.match(a)]
+    bad = [a for a in addresses if not is_address(a)]
     if bad:
         errors["recipients"] = f"Not an e-mail address: {bad[0]}"
     values["recipients"] = ",".join(addresses) if not bad else form.get("recipients", "")

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from earful.models import AuditLog, User
 from web.auth import role_required
 from web.db import get_db
-from web.params import date_arg, optional_int, text_arg
+from web.params import ascii_int, date_arg, optional_int, text_arg
 
 bp = Blueprint("audit", __name__)
 PAGE_SIZE = 50
@@ -112,8 +112,7 @@ def target_link(target_type: str, target_id: str, usernames: Mapping[int, str]) 
     if not target_type:
         return ("", None)
     name, endpoint, arg = TARGETS.get(target_type, (target_type.replace("_", " "), None, ""))
-    number = int(target_id) if target_id.isascii() and target_id.isdigit() \
-        and len(target_id) < 19 else None
+    number = ascii_int(target_id)
     if number is None:
         return (f"{name} {target_id}".strip(), None)
     label = f"user {usernames[number]}" if target_type == "user" and number in usernames \

@@ -42,6 +42,7 @@ from earful.clock import now
 from earful.models import ROLES, User
 from earful.work.audit import audit
 from web.db import get_db
+from web.params import ascii_int
 from web.throttle import AddressThrottle
 from web.users import verify_password
 
@@ -86,11 +87,11 @@ def init_app(app: Flask) -> None:
 def load_user(user_id: str) -> StaffUser | None:
     """The user of a session or remember cookie, only while its session version is current."""
     ident, _, version = user_id.partition(":")
-    if not (ident.isascii() and ident.isdigit() and version.isascii() and version.isdigit()
-            and len(ident) < 19 and len(version) < 19):
+    user_number, version_number = ascii_int(ident), ascii_int(version)
+    if user_number is None or version_number is None:
         return None  # a cookie from before session versions, or a forged one
-    row = get_db().get(User, int(ident))
-    if row is None or not row.active or row.session_version != int(version):
+    row = get_db().get(User, user_number)
+    if row is None or not row.active or row.session_version != version_number:
         return None
     return StaffUser(row)
 

@@ -24,6 +24,7 @@ from earful.vocab import SENTIMENTS, URGENCY_RANK, Status
 from web.params import (
     MAX_ID,
     BadParam,
+    ascii_int,
     choice,
     date_arg,
     int_arg,
@@ -169,9 +170,10 @@ def cursor_arg(text: str | None) -> SortKey | None:
 
 def _small(text: str, maximum: int) -> int:
     """ASCII digits only, 0..maximum (int() would take '٣' and any length)."""
-    if not (text.isascii() and text.isdigit()) or len(text) > 19 or int(text) > maximum:
+    number = ascii_int(text, maximum)
+    if number is None:
         raise ValueError(text)
-    return int(text)
+    return number
 
 
 def _micros(value: datetime) -> int:

@@ -36,6 +36,15 @@ def _shown(value: str) -> str:
     return repr(text + ("..." if len(value) > 24 else ""))
 
 
+def ascii_int(text: str, maximum: int = MAX_ID) -> int | None:
+    """ASCII digits only, 0..maximum, else None (for values read from cookies and stored
+    rows, where a bad one is ignored rather than answered with a 400)."""
+    if not (text.isascii() and text.isdigit()) or len(text) > MAX_DIGITS:
+        return None
+    number = int(text)
+    return number if number <= maximum else None
+
+
 def int_arg(value: Any, *, name: str, minimum: int = 1, maximum: int = MAX_ID) -> int:
     """A whole number written with ASCII digits (and an optional leading minus) within bounds."""
     text = "" if value is None else str(value).strip()

@@ -70,13 +70,18 @@ class _Refused(Exception):
     """The server refused the message for good (5xx): do not retry on our own."""
 
 
+def is_address(address: str) -> bool:
+    """A plain e-mail address this module will send to (the alert-rule form checks with it)."""
+    return len(address) <= 254 and ADDRESS.match(address) is not None
+
+
 def clean_recipients(recipients: Sequence[str]) -> list[str]:
     """Valid addresses in their first spelling, duplicates (any case) dropped."""
     seen: set[str] = set()
     kept = []
     for raw in recipients:
         address = str(raw).strip()
-        if len(address) > 254 or not ADDRESS.match(address):
+        if not is_address(address):
             if address:
                 log.warning("mail: dropped an invalid recipient %r", address[:80])
             continue
