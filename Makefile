@@ -6,7 +6,7 @@ DATA ?= ../shared/data
 CHROMIUM ?= /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-fast bench evaluate train lint chromium clean
+.PHONY: run test test-fast bench evaluate train lint chromium postgresql clean
 
 # Two install stamps: `make run` needs only the product, `make test` (and the tools) the test extras.
 RUN_READY := $(VENV)/.installed-run
@@ -36,7 +36,16 @@ chromium:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver; \
 	fi
 
-test: $(TEST_READY) chromium
+# The database tests run on SQLite and on a throwaway PostgreSQL cluster the tests start
+# themselves (tests/pg_server.py); this only makes sure the server binaries are installed.
+postgresql:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  echo "installing the PostgreSQL server for the database tests"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql; \
+	fi
+
+test: $(TEST_READY) chromium postgresql
 	$(BIN)/python -m pytest
 
 test-fast: $(TEST_READY)
