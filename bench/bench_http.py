@@ -134,7 +134,7 @@ def seed_postgresql(url: str, n: int) -> None:
                     if i % 200_000 == 0:
                         print(f"  postgresql: {i:,} {table}", file=sys.stderr, flush=True)
         raw.commit()
-        raw.autocommit = True
+        raw.driver_connection.autocommit = True  # VACUUM runs outside a transaction
         cursor.execute("VACUUM ANALYZE")
     finally:
         raw.close()
