@@ -59,6 +59,13 @@ class ServerSettings:
 
 
 @dataclass
+class WorkerSettings:
+    """The scheduler's leadership (earful/leadership.py): one active `earful worker`."""
+
+    takeover_delay_seconds: int = 30
+
+
+@dataclass
 class DatabaseSettings:
     url: str = ""
     url_env: str = "EARFUL_DATABASE_URL"
@@ -254,6 +261,7 @@ class IncidentSettings:
 class Settings:
     app: AppSettings = field(default_factory=AppSettings)
     server: ServerSettings = field(default_factory=ServerSettings)
+    worker: WorkerSettings = field(default_factory=WorkerSettings)
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     brand: BrandSettings = field(default_factory=BrandSettings)
     accounts: list[AccountSettings] = field(default_factory=list)
@@ -393,6 +401,8 @@ def validate(settings: Settings) -> None:
     _check(settings.server.port in range(1, 65536), "server.port must be 1-65535")
     for name in ("workers", "threads", "keepalive_seconds", "timeout_seconds"):
         _check(getattr(settings.server, name) > 0, f"server.{name} must be positive")
+    _check(settings.worker.takeover_delay_seconds > 0,
+           "worker.takeover_delay_seconds must be positive")
     _check(settings.server.static_max_age_seconds >= 0,
            "server.static_max_age_seconds must not be negative")
     _check(settings.demo.enabled in ("auto", "on", "off"), "demo.enabled must be auto, on or off")

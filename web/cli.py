@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -213,40 +212,24 @@ def _serve_dev(host: str, port: int, schedule: bool) -> None:
     """Werkzeug with the reloader: it runs this twice; only its child serves and schedules."""
     from werkzeug.serving import run_simple
 
-    scheduler = _start_scheduler() if schedule and os.environ.get(
-        "WERKZEUG_RUN_MAIN") == "true" else None
+    from earful.leadership import lock_for
+    from web.cli_worker import start_scheduler
+
+    scheduler, lock = None, None
+    if schedule and os.environ.get("WERKZEUG_RUN_MAIN") == "true":
+        lock = lock_for(rt().settings)
+        if lock.try_acquire():  # in-process: a worker running elsewhere keeps the jobs
+            scheduler = start_scheduler(ensure_model(rt()))
+        else:
+            click.echo("another worker runs the scheduler: this server only serves")
     try:
         run_simple(host, port, current_app._get_current_object(),  # type: ignore[attr-defined]
                    threaded=True, use_reloader=True, use_debugger=False)
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=True)
-        click.echo("stopped")
-
-
-@cli.command()
-def worker() -> None:
-    """Run the scheduler only (when the console is served elsewhere)."""
-    import time
-
-    def stop(_signum: int, _frame: Any) -> None:
-        raise KeyboardInterrupt  # SIGTERM (from `earful serve` or a service manager) as Ctrl-C
-
-    signal.signal(signal.SIGTERM, stop)
-    _check_startup(rt().settings)
-    scheduler = _start_scheduler()
-    click.echo("scheduler running (Ctrl-C stops)")
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        # Ctrl-C reaches this process and `earful serve`, which then also sends SIGTERM: one
-        # stop is enough, so a second signal must not interrupt the shutdown.
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        scheduler.shutdown(wait=True)
+        if lock is not None:
+            lock.release()
         click.echo("stopped")
 
 
@@ -259,18 +242,6 @@ def _check_startup(settings: Any) -> None:
         click.echo("No [[sources]] configured: running the DEMO source (a scripted scenario for "
                    "the fictional brand Lumen Mobile). Configure [[sources]] in settings.toml "
                    "to listen to real platforms.")
-
-
-def _start_scheduler() -> Any:
-    from listener.demo.runner import prepare_demo
-    from web.scheduler import build_scheduler
-
-    current = ensure_model(rt())
-    if current.settings.demo_active:
-        prepare_demo(current)
-    scheduler = build_scheduler(current.settings)
-    scheduler.start()
-    return scheduler
 
 
 # --- listening -------------------------------------------------------------------------------
@@ -365,11 +336,12 @@ def stats() -> None:
 
 
 def _register_classifier_commands() -> None:
-    from web import cli_alerts, cli_classifier, cli_work
+    from web import cli_alerts, cli_classifier, cli_work, cli_worker
 
     cli_classifier.register(cli)  # classify, train, evaluate, label
     cli_work.register(cli)  # outbox, sla
     cli_alerts.register(cli)  # alerts backtest, alerts rules
+    cli_worker.register(cli)  # worker, dispatch
 
 
 _register_classifier_commands()
