@@ -81,7 +81,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy.stats import nbinom, poisson
+from scipy.stats import nbinom
 
 from earful.vocab import AlertKind, AlertState
 
@@ -90,16 +90,20 @@ if TYPE_CHECKING:
 
 Counts = Mapping[datetime, float]
 
-P_VALUE = 0.0001  # the spike test's tail (0.001 gave 1.5 false alarms a week: bench)
+P_VALUE = 0.0001  # the spike test's tail
 P_ELEVATED = 0.05  # "still elevated" (hysteresis)
 P_SIZE = 0.2  # the size check: a count this unlikely under factor x e is too small to be the spike
 FLOOR_PER_HOUR = 2.0  # the Poisson mean never drops below this rate
-OVER_DISPERSED = 1.5  # spread^2 / mean above which the test is negative binomial (the MAD of
-# small integer counts overstates a Poisson variance: ~1.2x at a mean of 2)
+FLOOR_MEAN = 0.5  # the smallest mean the over-dispersion is measured against
+PHI_PRIOR = 0.05  # over-dispersion assumed before the history says otherwise (a rate that
+# wobbles ~20 % from day to day)
+PRIOR_DAYS = 7.0  # how many days of history the prior weighs
+TRIM = 0.25  # the share of days trimmed from each end (the interquartile mean)
+TRIM_EFFICIENCY = 0.8  # of the interquartile mean against the plain mean
 MIN_SEASONAL_DAYS = 3
 MIN_WEEKDAY_DAYS = 2
-JITTER_MINUTES = 10
-LEVEL_MINUTES = 240  # the span around the same time whose count gives each day's level
+JITTER_MINUTES = 20
+LEVEL_MINUTES = 1440  # the span around the same time whose hours give each day's level
 MIN_TAIL = 2  # buckets: the shortest tail tested (one bucket alone is too noisy)
 COLD_PERCENTILE = 90
 SHARE_MIN = 2 / 3
@@ -221,6 +225,7 @@ class _Series:
         self.values, self.origin, self.config = values, origin, config
         self.cs = np.concatenate([[0.0], np.cumsum(values, dtype=np.float64)])
         self.per_day = max(1, round(DAY_MINUTES / config.bucket_minutes))
+        self.days = np.arange(1, config.baseline_days + 1)
 
     def span(self, ends: np.ndarray, length: int) -> np.ndarray:
         """Counts of the `length` buckets before each end index (NaN if before the origin)."""
@@ -230,33 +235,51 @@ class _Series:
         out[ok] = self.cs[ends[ok]] - self.cs[starts[ok]]
         return out
 
-    def seasonal(self, ends: np.ndarray, length: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(median, scaled MAD, comparable days) of the same span on previous days, each day's
-        sample scaled to the level of the same weekday (see the module docstring)."""
-        cfg, w = self.config, self.config.window_buckets
-        days = np.arange(1, cfg.baseline_days + 1)
-        comparable = np.clip((ends - w) // self.per_day, 0, cfg.baseline_days)
-        allowed = days[None, :] <= comparable[:, None]
-        jitter = JITTER_MINUTES // cfg.bucket_minutes
-        offsets = np.arange(-jitter, jitter + 1)
-        back = ends[:, None] - days[None, :] * self.per_day  # the same moment on earlier days
-        centre = back[:, :, None] + offsets[None, None, :]
-        samples = self.span(centre.reshape(-1), length).reshape(centre.shape)
-        level_len = max(1, LEVEL_MINUTES // cfg.bucket_minutes)
-        level = self.span((back + (level_len - length) // 2).reshape(-1),
-                          level_len).reshape(back.shape)
-        allowed &= ~np.isnan(level)
-        weekday = allowed & (days[None, :] % 7 == 0)
+    def levels(self, ends: np.ndarray) -> _Levels:
+        """Each earlier day's scale to the level of the same weekday, for every boundary."""
+        back = ends[:, None] - self.days[None, :] * self.per_day  # the same moment on earlier days
+        level = self.level(back, self.config.window_buckets)
+        allowed = ~np.isnan(level)
+        weekday = allowed & (self.days[None, :] % 7 == 0)
         use_weekly = weekday.sum(axis=1) >= MIN_WEEKDAY_DAYS
         pick = np.where(use_weekly[:, None], weekday, allowed)
-        target = (np.where(pick, np.nan_to_num(level), 0.0).sum(axis=1)
-                  / np.maximum(pick.sum(axis=1), 1))
+        picked = np.maximum(pick.sum(axis=1), 1)
+        target = np.where(pick, np.nan_to_num(level), 0.0).sum(axis=1) / picked
         scale = (target[:, None] + 1.0) / (np.nan_to_num(level) + 1.0)
-        samples *= scale[:, :, None]
-        samples[~np.broadcast_to(allowed[:, :, None], samples.shape)] = np.nan
-        flat = samples.reshape(len(ends), -1)
-        median, mad = _nan_median_mad(flat)
-        return median, mad * MAD_SCALE, comparable
+        # The target is itself a count: its Poisson noise moves every day's sample together.
+        target_cv2 = 1.0 / (target * picked + 1.0)
+        return _Levels(back, scale, allowed, target_cv2)
+
+    def level(self, back: np.ndarray, w: int) -> np.ndarray:
+        """Each earlier day's level: the interquartile mean of its hourly counts over the 24 h
+        around the same time (robust: a spike that day moves an hour or two, not the level)."""
+        hour = max(1, 60 // self.config.bucket_minutes)
+        hours = max(1, LEVEL_MINUTES // 60)
+        offsets = (np.arange(hours) - hours // 2) * hour + (hour + w) // 2
+        # Many (boundary, day) pairs share a moment: each moment's level is computed once.
+        moments, where = np.unique(back, return_inverse=True)
+        ends = moments[:, None] + offsets[None, :]
+        counts = self.span(ends.reshape(-1), hour).reshape(ends.shape)
+        counts[np.isnan(counts).any(axis=1)] = np.nan  # a day only partly in the history
+        mean, _, _ = _trimmed(counts)
+        return (mean * hours)[where].reshape(back.shape)
+
+    def seasonal(self, levels: _Levels, length: int) -> tuple[np.ndarray, np.ndarray,
+                                                              np.ndarray, np.ndarray]:
+        """(expected count, its variance, over-dispersion, days used) of the last `length`
+        buckets, from the same span on earlier days (see the module docstring)."""
+        jitter = JITTER_MINUTES // self.config.bucket_minutes
+        wide = length + 2 * jitter  # the span and `jitter` buckets either side, averaged
+        raw = self.span((levels.back + jitter).reshape(-1), wide).reshape(levels.back.shape)
+        samples = raw * (length / wide) * levels.scale
+        samples[~levels.allowed | np.isnan(raw)] = np.nan
+        mean, var, used = _trimmed(samples)
+        var_mean = var / np.maximum(used, 1) / TRIM_EFFICIENCY + mean ** 2 * levels.target_cv2
+        # Beyond Poisson: the spread of the days' samples minus the Poisson part of it, shrunk
+        # toward a prior (a fortnight gives a noisy variance).
+        excess = np.maximum(var - mean * length / wide, 0.0) / np.maximum(mean, FLOOR_MEAN) ** 2
+        phi = (used * excess + PRIOR_DAYS * PHI_PRIOR) / (used + PRIOR_DAYS)
+        return mean, var_mean, phi, used
 
     def cold(self, ends: np.ndarray) -> np.ndarray:
         """The upper decile of the full windows that ended in the 24 h before each window
@@ -272,64 +295,72 @@ class _Series:
         return out
 
 
-def _nan_median_mad(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Row-wise median and MAD ignoring NaN; NaN for an all-NaN row (without warnings)."""
-    median = np.full(rows.shape[0], np.nan)
-    mad = np.full(rows.shape[0], np.nan)
-    has = ~np.all(np.isnan(rows), axis=1)
-    if has.any():
-        part = rows[has]
-        full = ~np.isnan(part).any(axis=1)
-        med = np.empty(part.shape[0])
-        dev = np.empty(part.shape[0])
-        if full.any():  # the common case: a plain (fast) median
-            med[full] = np.median(part[full], axis=1)
-            dev[full] = np.median(np.abs(part[full] - med[full, None]), axis=1)
-        if (~full).any():
-            some = part[~full]
-            med[~full] = np.nanmedian(some, axis=1)
-            dev[~full] = np.nanmedian(np.abs(some - med[~full, None]), axis=1)
-        median[has], mad[has] = med, dev
-    return median, mad
+@dataclass(frozen=True)
+class _Levels:
+    back: np.ndarray  # (boundaries, days): the same boundary on each earlier day
+    scale: np.ndarray  # each day's factor to the same weekday's level
+    allowed: np.ndarray  # days with a level (inside the history)
+    target_cv2: np.ndarray  # the squared relative error of the level scaled to
 
 
-def _tail(count: np.ndarray, mu: np.ndarray, spread: np.ndarray) -> np.ndarray:
-    """P(X >= count): negative binomial with the baseline's own variance where the history is
-    over-dispersed (spread^2 > mean), Poisson otherwise."""
-    var = np.maximum(mu, spread ** 2)
-    over = var > mu * OVER_DISPERSED
-    out = poisson.sf(count - 1, mu)
-    if over.any():
-        m, v = mu[over], var[over]
-        out[over] = nbinom.sf(count[over] - 1, m * m / (v - m), m / v)
-    return out
+def _trimmed(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Row-wise interquartile mean, a robust variance (scaled MAD squared) and the number of
+    values, ignoring NaN: a past spike at the same hour is trimmed, not averaged in."""
+    used = (~np.isnan(rows)).sum(axis=1)
+    ordered = np.sort(rows, axis=1)  # NaN last
+    index = np.arange(rows.shape[1])[None, :]
+    low = np.floor(used * TRIM).astype(int)[:, None]
+    keep = (index >= low) & (index < used[:, None] - low)
+    kept = np.maximum(keep.sum(axis=1), 1)
+    mean = np.where(keep, ordered, 0.0).sum(axis=1) / kept
+    middle = np.clip((used - 1) // 2, 0, None)[:, None]
+    median = np.take_along_axis(ordered, middle, axis=1)[:, 0]
+    deviation = np.sort(np.abs(rows - median[:, None]), axis=1)
+    mad = np.take_along_axis(deviation, middle, axis=1)[:, 0]
+    var = (MAD_SCALE * np.nan_to_num(mad)) ** 2
+    mean[used == 0] = np.nan
+    return mean, var, used
 
 
-def _as_large(count: np.ndarray, bar: np.ndarray) -> np.ndarray:
-    """Whether `count` is consistent with a mean of at least `bar`: P(X <= count) >= P_SIZE,
-    X Poisson with mean `bar` (the count is not significantly below the spike size)."""
-    return (count >= bar) | (poisson.cdf(count, bar) >= P_SIZE)
+def _negbin(mean: np.ndarray, var: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """scipy's (n, p) of the negative binomial with this mean and variance (var > mean)."""
+    mean = np.maximum(mean, 1e-9)  # a zero bar (nothing usual) is met by any count
+    var = np.maximum(var, mean * (1 + 1e-9))
+    return mean * mean / (var - mean), mean / var
+
+
+def _upper(count: np.ndarray, mean: np.ndarray, var: np.ndarray) -> np.ndarray:
+    """P(X >= count), X negative binomial with this mean and variance (Poisson when var is
+    the mean: the baseline's own error and the history's over-dispersion widen it)."""
+    n, p = _negbin(mean, var)
+    return nbinom.sf(count - 1, n, p)
+
+
+def _not_below(count: np.ndarray, mean: np.ndarray, var: np.ndarray) -> np.ndarray:
+    """Whether `count` is consistent with a mean of at least `mean`: P(X <= count) >= P_SIZE.
+    The size a rule asks for (factor, min_count) is what it must catch, not a hard bar on a
+    noisy count."""
+    n, p = _negbin(mean, var)
+    return (count >= mean) | (nbinom.cdf(count, n, p) >= P_SIZE)
 
 
 def _assess(series: _Series, ends: np.ndarray, factor: float | np.ndarray) -> _Assessment:
     cfg, w = series.config, series.config.window_buckets
     n = len(ends)
-    observed = series.span(ends, w)
-    observed = np.nan_to_num(observed, nan=0.0)
-    median, spread, comparable = series.seasonal(ends, w)
+    observed = np.nan_to_num(series.span(ends, w), nan=0.0)
+    levels = series.levels(ends)
+    expected, var_e, phi, used = series.seasonal(levels, w)
     method = np.zeros(n, dtype=np.int8)
-    needed = min(MIN_SEASONAL_DAYS, cfg.baseline_days)
-    cold = comparable < needed
-    expected, spread = median.copy(), np.nan_to_num(spread)
+    cold = used < min(MIN_SEASONAL_DAYS, cfg.baseline_days)
     if cold.any():
         cold_idx = np.flatnonzero(cold)
         cold_median = series.cold(ends[cold_idx])
         none = np.isnan(cold_median)
         expected[cold_idx] = np.where(none, cfg.min_count, np.maximum(
             np.nan_to_num(cold_median), cfg.min_count / 2))
-        spread[cold_idx] = 0.0
         method[cold_idx] = np.where(none, 2, 1)
     expected = np.nan_to_num(expected)
+    spread = np.sqrt(np.nan_to_num(var_e + phi * expected ** 2))
     factor_arr = np.broadcast_to(np.asarray(factor, dtype=float), (n,))
     clear_factor = 1 + (factor_arr - 1) / 2
     spike = np.zeros(n, dtype=bool)
@@ -339,21 +370,25 @@ def _assess(series: _Series, ends: np.ndarray, factor: float | np.ndarray) -> _A
     for k in range(w, min(w, MIN_TAIL) - 1, -1):  # longest first: the whole window wins
         count = np.nan_to_num(series.span(ends, k))
         if k == w:
-            exp_k, spread_k = expected, spread
+            exp_k, var_k, phi_k = expected, var_e, phi
         else:
-            exp_k, spread_k, _ = series.seasonal(ends, k)
-            exp_k = np.where(cold, expected * k / w, np.nan_to_num(exp_k))
-            spread_k = np.where(cold, 0.0, np.nan_to_num(spread_k))
-        floor = FLOOR_PER_HOUR * k * cfg.bucket_minutes / 60
-        mu = np.maximum(exp_k, floor)
-        tail_p = _tail(count, mu, spread_k)
+            exp_k, var_k, phi_k, _ = series.seasonal(levels, k)
+        # Cold start: the window's bar shared out, a Poisson test (no days to learn a spread).
+        exp_k = np.where(cold, expected * k / w, np.nan_to_num(exp_k))
+        var_k = np.where(cold, 0.0, np.nan_to_num(var_k))
+        phi_k = np.where(cold, PHI_PRIOR, np.nan_to_num(phi_k, nan=PHI_PRIOR))
+        mu = np.maximum(exp_k, FLOOR_PER_HOUR * k * cfg.bucket_minutes / 60)
+        null_var = mu + phi_k * mu ** 2 + var_k
+        tail_p = _upper(count, mu, null_var)
         bar = factor_arr * exp_k
-        hit = (tail_p < P_VALUE) & np.where(method == 2, count >= bar, _as_large(count, bar))
+        sized = _not_below(count, bar, bar + phi_k * bar ** 2 + factor_arr ** 2 * var_k)
+        least = cfg.min_count * k / w
+        hit = (tail_p < P_VALUE) & np.where(method == 2, count >= bar, sized) & np.where(
+            method == 2, observed >= cfg.min_count, _not_below(count, least, least))
         new = hit & ~spike
         tail[new], tail_obs[new], tail_exp[new] = k, count[new], exp_k[new]
         spike |= hit
         elevated |= (count >= clear_factor * mu) & (tail_p < P_ELEVATED)
-    spike &= observed >= cfg.min_count
     return _Assessment(observed, expected, spread, method, spike, elevated | spike, tail,
                        tail_obs, tail_exp)
 
