@@ -125,7 +125,6 @@ def serve() -> None:
     """The warm driver: fork one process per config path read from stdin (see the docstring)."""
     import listener.jobs  # noqa: F401  (imported once, before any fork)
     import responder.dispatch  # noqa: F401
-
     from classifier import TextInput
 
     # The first prediction loads the language models lazily: pay it once, not in every child.
