@@ -11,6 +11,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
+from earful.leadership import worker_status
 from earful.models import ROLES, Source, User
 from earful.work.audit import apply_changes, audit
 from listener.health import sync_sources
@@ -135,9 +136,11 @@ def edit_user(user_id: int) -> Any:
 @bp.get("/sources")
 @role_required("admin")
 def sources() -> Any:
-    configs = configured_sources(get_runtime().settings)
+    rt = get_runtime()
+    configs = configured_sources(rt.settings)
     rows = {row.name: row for row in get_db().scalars(select(Source))}
-    return render_template("admin/sources.html", configs=configs, rows=rows)
+    return render_template("admin/sources.html", configs=configs, rows=rows,
+                           workers=worker_status(rt.engine, rt.settings))
 
 
 @bp.post("/sources/<name>/<any(pause, resume):action>")
