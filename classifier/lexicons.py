@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from classifier import rubric_words
 
@@ -279,7 +279,7 @@ def _scan(entry: str) -> list[tuple[int, str, int]]:
 
 
 def _top_level_bar(entry: str) -> bool:
-    return any(ch == "|" and depth == 0 for _, ch, depth in _scan(entry))
+    return "|" in entry and any(ch == "|" and depth == 0 for _, ch, depth in _scan(entry))
 
 
 def _expand(entry: str, limit: int = 16) -> list[str]:
@@ -326,22 +326,67 @@ def _compile_grouped(entries: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("(?<!\\w)(?:" + "|".join(parts + rest) + ")")
 
 
-@lru_cache(maxsize=1)
-def _rubric_pattern() -> re.Pattern[str]:
-    """Every reason's entries in one pattern, to find where a phrase starts in one scan.
+_PREFIX_LEN = 3
+_SPECIAL = frozenset("\\()[]?*+{|.^$")
 
-    The branches are grouped by first letter, so that at a word start the engine tries one
-    group rather than ~1,500 entries: ~55 us a tweet instead of ~270 us for ten flat
+
+def _literal_prefix(entry: str) -> str:
+    """The first (up to _PREFIX_LEN) characters every match of a folded entry starts with;
+    "" when it starts with something else (a class, a group, an alternation at the top)."""
+    if _top_level_bar(entry):
+        return ""
+    out: list[str] = []
+    for i, ch in enumerate(entry[:_PREFIX_LEN]):
+        if ch in _SPECIAL or entry[i + 1:i + 2] in ("?", "*", "+", "{"):
+            break
+        out.append(ch)
+    return "".join(out)
+
+
+Entries = tuple[tuple[str, str], ...]  # (reason code, its folded entries joined by "|")
+
+
+@lru_cache(maxsize=1)
+def _rubric_index() -> tuple[re.Pattern[str], dict[str, Entries], Entries]:
+    """Where a rubric phrase starts (one pattern of every entry), and which reasons' entries
+    may start there, by literal prefix (plus the few entries without one).
+
+    The finder is grouped by first letter, so that at a word start the engine tries one
+    group rather than ~2,500 entries: ~50 us a tweet instead of ~270 us for ten flat
     alternations (named groups per reason were slower still: captures cost on every branch).
+    Which reasons matched is then asked of each reason's entries with the prefix found
+    there, compiled on first use (`_entries_pattern`): compiling every reason's own
+    alternation at load doubled the ~0.25 s the finder takes. The reasons found are those of
+    one pattern per entry (tests/unit/test_classifier_rubric_index.py).
     """
-    return _compile_grouped(tuple(e for _, _, entries in URGENCY_REASONS.values()
-                                  for e in entries))
+    by_prefix: dict[str, dict[str, list[str]]] = {}
+    for code, (_, _, entries) in URGENCY_REASONS.items():
+        for entry in dict.fromkeys(x for e in entries for x in _expand(fold(e))):
+            by_prefix.setdefault(_literal_prefix(entry), {}).setdefault(code, []).append(entry)
+    index = {prefix: tuple((code, "|".join(group)) for code, group in codes.items())
+             for prefix, codes in by_prefix.items()}
+    finder = _compile_grouped(tuple(e for _, _, entries in URGENCY_REASONS.values()
+                                    for e in entries))
+    return finder, index, index.pop("", ())
 
 
-@lru_cache(maxsize=1)
-def _reason_patterns() -> dict[str, re.Pattern[str]]:
-    """Each reason's own pattern, asked only where the combined one found a phrase."""
-    return {code: _compile_grouped(entries) for code, (_, _, entries) in URGENCY_REASONS.items()}
+@cache  # bounded by the (prefix, reason) pairs; most are never asked
+def _entries_pattern(entries: str) -> re.Pattern[str]:
+    return re.compile("(?<!\\w)(?:" + entries + ")")
+
+
+def _starting_at(folded: str, at: int) -> set[str]:
+    """The reason codes with an entry that matches at `at`."""
+    _, by_prefix, anywhere = _rubric_index()
+    found: set[str] = set()
+    for n in range(_PREFIX_LEN, 0, -1):
+        for code, entries in by_prefix.get(folded[at:at + n], ()):
+            if code not in found and _entries_pattern(entries).match(folded, at):
+                found.add(code)
+    for code, entries in anywhere:
+        if code not in found and _entries_pattern(entries).match(folded, at):
+            found.add(code)
+    return found
 
 
 @lru_cache(maxsize=1)
@@ -449,6 +494,20 @@ def _negated_before(folded: str, start: int) -> bool:
     return "n't" in folded[max(0, start - 12):start]
 
 
+def phrases_found(folded: str) -> set[str]:
+    """The reason codes with a phrase somewhere in `folded` that no negation just precedes
+    (for the codes in rubric_words.NEGATABLE); no other guard applied."""
+    found: set[str] = set()
+    finder, pos = _rubric_index()[0], 0
+    while (match := finder.search(folded, pos)) is not None:
+        at = match.start()
+        for code in _starting_at(folded, at) - found:
+            if code not in rubric_words.NEGATABLE or not _negated_before(folded, at):
+                found.add(code)
+        pos = at + 1  # the next phrase may start inside this one
+    return found
+
+
 @lru_cache(maxsize=1024)  # the rubric may run twice on a text (see model._labels)
 def urgency_reasons(folded: str) -> tuple[str, ...]:
     """The reason codes whose word lists hit the folded text, in the rubric's order.
@@ -459,15 +518,7 @@ def urgency_reasons(folded: str) -> tuple[str, ...]:
     """
     false_alarms, how_to, _ = _rubric_guards()
     folded = false_alarms.sub(" ", folded)
-    found: set[str] = set()
-    pattern, by_code, pos = _rubric_pattern(), _reason_patterns(), 0
-    while (match := pattern.search(folded, pos)) is not None:
-        at = match.start()
-        for code, pat in by_code.items():
-            if code not in found and pat.match(folded, at) and (
-                    code not in rubric_words.NEGATABLE or not _negated_before(folded, at)):
-                found.add(code)
-        pos = at + 1  # the next phrase may start inside this one
+    found = phrases_found(folded)
     codes = [code for code in URGENCY_REASONS if code in found]
     if how_to.match(folded):
         codes = [c for c in codes if c not in rubric_words.NOT_AFTER_HOW_TO]
