@@ -111,7 +111,12 @@ def _store(rt: runtime.Runtime, config: SourceSettings, fetched: FetchResult) ->
     except Exception as exc:
         # The cursor did not move, so nothing is lost: note it where admins look, then let the
         # scheduler log the traceback. Retried at the normal interval, not backed off.
-        _failed(rt, config, "failed", f"could not store: {describe_error(exc)}", backoff=False)
+        try:
+            _failed(rt, config, "failed", f"could not store: {describe_error(exc)}",
+                    backoff=False)
+        except Exception as also:  # still locked, or full: the log is all that is left
+            log.error("%s: could not note the failure in the source's health either: %s",
+                      config.name, describe_error(also))
         raise
     if result.rejected:
         log.warning("%s: skipped %d malformed item(s)", config.name, len(result.rejected))

@@ -34,6 +34,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from earful import runtime
@@ -54,6 +55,7 @@ from listener.platforms.base import (
     RateLimited,
     TargetGone,
     TextRefused,
+    describe_error,
 )
 
 log = logging.getLogger(__name__)
@@ -119,8 +121,17 @@ def dispatch(rt: Runtime) -> DispatchReport:
     report = DispatchReport()
     for claim in claims:
         result = attempt(rt, claim)
-        with writing(rt.sessions) as session:
-            report.outcomes[claim.id] = record(session, rt, claim, result, token)
+        try:
+            with writing(rt.sessions) as session:
+                report.outcomes[claim.id] = record(session, rt, claim, result, token)
+        except SQLAlchemyError as exc:
+            # Locked past the busy timeout, or the disk is full. The row stays `sending`: after
+            # the claim's lease it is claimed again as uncertain and asked about on the platform
+            # before any new post. Posting the rest now would only leave more such rows.
+            log.error("outbox %s: %s on the platform, but the database could not record it "
+                      "(%s); this run stops, the row is checked again after the claim's lease",
+                      claim.id, result.kind, describe_error(exc))
+            raise
     return report
 
 

@@ -211,7 +211,11 @@ def describe_error(exc: BaseException) -> str:
     if reason is not None:
         url = next((u for u in map(_url_of, chain) if u), "")
         return _one_line(f"cannot reach {url}: {reason}" if url else f"network error: {reason}")
-    text = next((str(e) for e in chain if str(e).strip()), type(exc).__name__)
+    # A database driver's own words ("database is locked"), not SQLAlchemy's wrapper of them,
+    # which appends the statement and its parameters: a stranger's text in a health line.
+    text = next((str(e) for e in chain if str(e).strip()
+                 and not isinstance(getattr(e, "orig", None), BaseException)),
+                type(exc).__name__)
     return _one_line(_NOISE.sub("", text))
 
 
@@ -225,7 +229,7 @@ def _chain(exc: BaseException) -> list[BaseException]:
             continue
         found.append(item)
         todo += [getattr(item, "original_exception", None), getattr(item, "reason", None),
-                 *item.args, item.__cause__, item.__context__]
+                 getattr(item, "orig", None), *item.args, item.__cause__, item.__context__]
     return found
 
 
