@@ -95,10 +95,11 @@ P_ELEVATED = 0.05  # "still elevated" (hysteresis)
 P_SIZE = 0.2  # the size check: a count this unlikely under factor x e is too small to be the spike
 FLOOR_PER_HOUR = 2.0  # the Poisson mean never drops below this rate
 FLOOR_MEAN = 0.5  # the smallest mean the over-dispersion is measured against
-PHI_PRIOR = 0.05  # over-dispersion assumed before the history says otherwise (a rate that
+PHI_PRIOR = 0.02  # over-dispersion assumed before the history says otherwise (a rate that
 # wobbles ~20 % from day to day)
 PRIOR_DAYS = 7.0  # how many days of history the prior weighs
 TRIM = 0.25  # the share of days trimmed from each end (the interquartile mean)
+LEVEL_TRIM = 0.1  # the share of a day's hours trimmed from each end for its level
 TRIM_EFFICIENCY = 0.8  # of the interquartile mean against the plain mean
 MIN_SEASONAL_DAYS = 3
 MIN_WEEKDAY_DAYS = 2
@@ -261,7 +262,7 @@ class _Series:
         ends = moments[:, None] + offsets[None, :]
         counts = self.span(ends.reshape(-1), hour).reshape(ends.shape)
         counts[np.isnan(counts).any(axis=1)] = np.nan  # a day only partly in the history
-        mean, _, _ = _trimmed(counts)
+        mean, _, _ = _trimmed(counts, LEVEL_TRIM)
         return (mean * hours)[where].reshape(back.shape)
 
     def seasonal(self, levels: _Levels, length: int) -> tuple[np.ndarray, np.ndarray,
@@ -273,7 +274,7 @@ class _Series:
         raw = self.span((levels.back + jitter).reshape(-1), wide).reshape(levels.back.shape)
         samples = raw * (length / wide) * levels.scale
         samples[~levels.allowed | np.isnan(raw)] = np.nan
-        mean, var, used = _trimmed(samples)
+        mean, var, used = _trimmed(samples, TRIM)
         var_mean = var / np.maximum(used, 1) / TRIM_EFFICIENCY + mean ** 2 * levels.target_cv2
         # Beyond Poisson: the spread of the days' samples minus the Poisson part of it, shrunk
         # toward a prior (a fortnight gives a noisy variance).
@@ -303,13 +304,14 @@ class _Levels:
     target_cv2: np.ndarray  # the squared relative error of the level scaled to
 
 
-def _trimmed(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _trimmed(rows: np.ndarray, trim: float = 0.25
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Row-wise interquartile mean, a robust variance (scaled MAD squared) and the number of
     values, ignoring NaN: a past spike at the same hour is trimmed, not averaged in."""
     used = (~np.isnan(rows)).sum(axis=1)
     ordered = np.sort(rows, axis=1)  # NaN last
     index = np.arange(rows.shape[1])[None, :]
-    low = np.floor(used * TRIM).astype(int)[:, None]
+    low = np.floor(used * trim).astype(int)[:, None]
     keep = (index >= low) & (index < used[:, None] - low)
     kept = np.maximum(keep.sum(axis=1), 1)
     mean = np.where(keep, ordered, 0.0).sum(axis=1) / kept
