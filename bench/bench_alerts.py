@@ -136,7 +136,7 @@ def oracle_hits(counts: np.ndarray, config: RuleConfig, p_value: float) -> np.nd
         bar, least = config.factor * usual, config.min_count * k / w
         hit[ends] |= ((poisson.sf(count - 1, mu) < p_value)
                       & ((count >= bar) | (poisson.cdf(count, bar) >= spikes.P_SIZE))
-                      & ((count >= least) | (poisson.cdf(count, least) >= spikes.P_SIZE)))
+                      & (count >= least - 1e-9))
     return hit
 
 

@@ -89,12 +89,10 @@ def _evaluate_rule(session: Session, settings: Settings, rule: AlertRule, at: da
         sentiment = rule.sentiment or None
         counts = bucket_counts(session, since, at, bucket, sentiment=sentiment,
                                platform=rule.platform, source_id=source_id)
-        in_window = totals(session, at - window, at, bucket, platform=rule.platform,
-                           source_id=source_id)
-        observed = sum(n for start, n in counts.items() if start >= at - window)
-        share = (float(observed), float(sum(in_window.values())))
+        share, usual = _shares(session, counts, since, at - window, at, bucket, rule,
+                               source_id) if sentiment else (None, None)
         state, event = evaluate(counts, at, config, ScopeState.from_json(states.get(scope)),
-                                share, scope)
+                                share, scope, usual)
         states[scope] = state.to_json()
         if event is not None:
             raised.append(_raise(session, settings, rule, event, at - window, at, source_id))
@@ -102,6 +100,19 @@ def _evaluate_rule(session: Session, settings: Settings, rule: AlertRule, at: da
     rule.state = ScopeState.from_json(states.get(OVERALL)).state
     rule.last_evaluated_at = at
     return raised
+
+
+def _shares(session: Session, counts: dict[datetime, int], since: datetime, start: datetime,
+            at: datetime, bucket: int, rule: AlertRule, source_id: int | None
+            ) -> tuple[tuple[float, float], float | None]:
+    """(the rule's mentions, all mentions) in the window [start, at), and the rule's usual
+    share of all mentions over the baseline days before it (None without any mention)."""
+    every = totals(session, since, at, bucket, platform=rule.platform, source_id=source_id)
+    window = (float(sum(n for t, n in counts.items() if t >= start)),
+              float(sum(n for t, n in every.items() if t >= start)))
+    before = sum(n for t, n in every.items() if t < start)
+    usual = sum(n for t, n in counts.items() if t < start) / before if before else None
+    return window, usual
 
 
 def _raise(session: Session, settings: Settings, rule: AlertRule, event: Event,

@@ -13,46 +13,60 @@ its count. Because a spike that starts inside the window is diluted by the calm 
 it, the test also looks at the window's recent *tails*: the last 2, 3, ..., w buckets (the last
 bucket alone is too noisy at low volume). Each tail is compared with its own baseline.
 
-**The baseline** (`baseline()`) of a span ending at T is the median, with the scaled MAD
-(1.4826 x MAD) as spread, of the same span at the same time of day on previous days within
-`baseline_days` (jittered by up to 10 minutes either way, so each day gives a few samples):
+**The baseline** (`baseline()`) of a span (the window, or one of its tails) ending at T is
+estimated from the same span on each earlier day within `baseline_days`:
 
-- *seasonal*: at least 3 comparable days (days whose span lies inside the history; fewer when
-  baseline_days is smaller). Every comparable day is used, each day's samples scaled by
-  `(L + 1) / (L_d + 1)`, where `L_d` is that day's count in the 4 hours around the same time
-  and `L` the mean of `L_d` over the same-weekday days (7, 14, ... days back) when at least 2
-  are available, otherwise over every day. Monday mornings stay apart from Sundays (the level),
-  while the median rests on all the days (two same-weekday days alone gave a noisy median that
-  under-estimated the usual and caused most false alarms).
+- *each day's sample* is the count of that day's span widened by 20 minutes either side,
+  scaled back to the span's length (an average over 40 more minutes: a 10-minute span at two
+  mentions a bucket is otherwise mostly Poisson noise), times the day's *level scale*
+  `(L + 1) / (L_d + 1)`. `L_d` is the day's level: the mean of its 24 hourly counts around
+  the same time, the top and bottom 10 % trimmed, so a spike that day moves an hour, not the
+  level; `L` is the mean level of the same-weekday days (7, 14, ... days back) when at
+  least 2 are in the history, otherwise of every day. Monday mornings stay apart from Sundays
+  while the estimate rests on every day of the fortnight.
+- *seasonal* (at least 3 days with a sample): the expected count is the interquartile mean of
+  the days' samples (a past spike at the same hour is trimmed, not averaged in). Its own
+  error is the samples' robust variance (scaled MAD squared) over the number of days, plus the
+  level's Poisson error. The history's over-dispersion (day-to-day spread beyond Poisson) is
+  the samples' excess variance, shrunk toward a prior of 0.02 (a rate that wobbles about
+  14 %) with the weight of 7 days, because a fortnight gives a noisy variance.
 - *cold-start*: fewer comparable days. The expected count is the upper decile (90th
   percentile: the daily peak must not look like a spike) of the full windows that ended in the
   24 hours before this window, and never below `min_count / 2`; the tails expect their share.
 - *no history* (less than one window before this one): the expected count is `min_count`, so
   only `factor x min_count` in the window (or its share of it in a tail) fires.
 
-**The spike test** (all must hold). `factor` is the size of spike the rule must catch, not a
-hard bar on the noisy count:
+**The spike test.** For some tail of k buckets (2..w; one bucket alone is too noisy) with
+expected count `e`, all of:
 
-1. `observed >= min_count` (the whole window);
-2. for some tail of k buckets (2..w), with expected count `e`, the count is significant for
-   its volume: `P(X >= count) < 0.0001`, X Poisson with mean `mu = max(e, floor)` (floor: 2
-   mentions an hour, scaled to the tail), or negative binomial with the baseline's own
-   variance (spread^2) where the history is over-dispersed (spread^2 > 1.5 x mu: the MAD of
-   small integer counts overstates a Poisson variance);
-3. and the same tail is consistent with a rise of at least `factor`: `count >= factor x e`, or
-   `P(Y <= count) >= 0.2` with Y Poisson of mean `factor x e` (a spike of exactly `factor`
-   times the usual passes about 80 % of the time or more, instead of half the time). With no
-   history the bar is hard: `count >= factor x e`.
+1. the count is significant: `P(X >= count) < 0.0001`, X negative binomial with mean
+   `mu = max(e, floor)` (floor: 2 mentions an hour, scaled to the tail) and variance
+   `mu + phi mu^2 + var(e)`: Poisson noise, the history's over-dispersion and the baseline's
+   own error (Poisson when both are nil, as for cold start);
+2. the count is consistent with a rise of at least `factor`: `count >= factor x e`, or
+   `P(Y <= count) >= 0.2`, Y with mean `factor x e` and the same kind of variance (a spike of
+   exactly `factor` times the usual passes about 80 % of the time or more);
+3. the tail reaches the rule's `min_count` as a rate: `count x w / k >= min_count` (a
+   spike that fills the window with `min_count` is caught after 10 minutes, before the window
+   holds it; a hard bar, because a quiet channel's noise is what it keeps out: a fortnight
+   of a few mentions an hour estimates the usual so loosely that 6 mentions in 10 minutes
+   can look significant).
 
-False alarms are held down by (1) and the significance level of (2), not by the size in (3).
+With no history the bars are `count >= factor x e` and `observed >= min_count`. `factor` is
+the size of spike the rule must catch, not a hard bar on a noisy count; false alarms are held
+down by the significance level of (1). docs/benchmarks.md measures what this catches within
+10 minutes, and why no test can catch every 3x spike that soon at low volume (10 minutes of
+it are a handful of mentions).
 
-*The negative share* (`share=(negative, total)` in the window, optional; the baseline share is
-not known here, so the test uses the share alone): when `total >= min_count` and at least 2/3 of
-the window's mentions are negative, the factor in (3) drops to `max(1.5, factor / 2)`; (1) and
-(2) still hold, so a predominantly negative channel does not fire on its usual volume.
+*The negative share* (`share=(rule's mentions, all mentions)` in the window and
+`usual_share`, the rule's share of all mentions over the baseline days; the job passes both,
+the backtests neither): when the window's share has risen, a binomial test
+`P(Binomial(all, usual_share) >= rule's) < 0.001`, the factor in (2) drops to
+`max(1.5, factor / 2)`; (1) and (3) still hold. Without a usual share, a window at least 2/3
+negative with `min_count` mentions counts as risen.
 
 **Still elevated** (keeps a firing rule firing): some tail has
-`count >= (1 + (factor - 1)/2) x mu` with the tail probability of (2) under 0.05. This
+`count >= (1 + (factor - 1)/2) x mu` with the tail probability of (1) under 0.05. This
 hysteresis stops a spike that hovers at the threshold from flapping.
 
 **The state machine** (per rule and scope; times are the evaluation boundaries):
@@ -81,7 +95,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy.stats import nbinom
+from scipy.stats import binom, nbinom
 
 from earful.vocab import AlertKind, AlertState
 
@@ -107,7 +121,8 @@ JITTER_MINUTES = 20
 LEVEL_MINUTES = 1440  # the span around the same time whose hours give each day's level
 MIN_TAIL = 2  # buckets: the shortest tail tested (one bucket alone is too noisy)
 COLD_PERCENTILE = 90
-SHARE_MIN = 2 / 3
+SHARE_MIN = 2 / 3  # without a usual share: a window this negative counts as risen
+P_SHARE = 0.001  # the binomial test of the window's share against the usual share
 MAD_SCALE = 1.4826
 DAY_MINUTES = 1440
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -340,8 +355,8 @@ def _upper(count: np.ndarray, mean: np.ndarray, var: np.ndarray) -> np.ndarray:
 
 def _not_below(count: np.ndarray, mean: np.ndarray, var: np.ndarray) -> np.ndarray:
     """Whether `count` is consistent with a mean of at least `mean`: P(X <= count) >= P_SIZE.
-    The size a rule asks for (factor, min_count) is what it must catch, not a hard bar on a
-    noisy count."""
+    The size a rule asks for (its factor) is what it must catch, not a hard bar on a noisy
+    count."""
     n, p = _negbin(mean, var)
     return (count >= mean) | (nbinom.cdf(count, n, p) >= P_SIZE)
 
@@ -384,9 +399,10 @@ def _assess(series: _Series, ends: np.ndarray, factor: float | np.ndarray) -> _A
         tail_p = _upper(count, mu, null_var)
         bar = factor_arr * exp_k
         sized = _not_below(count, bar, bar + phi_k * bar ** 2 + factor_arr ** 2 * var_k)
-        least = cfg.min_count * k / w
-        hit = (tail_p < P_VALUE) & np.where(method == 2, count >= bar, sized) & np.where(
-            method == 2, observed >= cfg.min_count, _not_below(count, least, least))
+        # min_count as a rate: the tail projected over the window (a hard bar: a quiet
+        # channel's noise is what it keeps out)
+        enough = np.where(method == 2, observed, count * w / k) >= cfg.min_count - 1e-9
+        hit = (tail_p < P_VALUE) & np.where(method == 2, count >= bar, sized) & enough
         new = hit & ~spike
         tail[new], tail_obs[new], tail_exp[new] = k, count[new], exp_k[new]
         spike |= hit
@@ -427,16 +443,28 @@ def baseline(counts: Counts, window_end: datetime, config: RuleConfig) -> Baseli
 
 
 def evaluate(counts: Counts, at: datetime, config: RuleConfig, state: ScopeState,
-             share: tuple[float, float] | None = None, scope: str = "overall"
-             ) -> tuple[ScopeState, Event | None]:
-    """Evaluate the window ending at `at` (a bucket boundary); the new state and any event."""
-    factor = config.factor
-    if share is not None:
-        negative, total = share
-        if total >= config.min_count and total > 0 and negative / total >= SHARE_MIN:
-            factor = max(1.5, config.factor / 2)
+             share: tuple[float, float] | None = None, scope: str = "overall",
+             usual_share: float | None = None) -> tuple[ScopeState, Event | None]:
+    """Evaluate the window ending at `at` (a bucket boundary); the new state and any event.
+    `share` is (the rule's mentions, all mentions) in the window and `usual_share` the rule's
+    share of all mentions over the baseline days (see "The negative share")."""
+    factor = share_factor(config, share, usual_share)
     result, _ = _one(counts, at, config, factor)
     return _step(state, at, result, 0, config, scope)
+
+
+def share_factor(config: RuleConfig, share: tuple[float, float] | None,
+                 usual_share: float | None) -> float:
+    """The rule's factor, or the smaller one when the window's share has risen."""
+    if share is None or share[1] <= 0:
+        return config.factor
+    negative, total = share
+    if usual_share is None:  # no history of the share: a mostly negative window
+        risen = total >= config.min_count and negative / total >= SHARE_MIN
+    else:
+        usual = min(max(usual_share, 1e-6), 1 - 1e-6)
+        risen = bool(binom.sf(negative - 1, total, usual) < P_SHARE)
+    return max(1.5, config.factor / 2) if risen else config.factor
 
 
 CHUNK = 4096  # boundaries assessed at once: bounds the memory of the baseline samples
