@@ -1,8 +1,10 @@
-"""`earful serve`: the console under gunicorn (several worker processes, threads each), with the
-scheduler in the master process, so exactly one process runs the jobs.
+"""`earful serve`: the console under gunicorn (several worker processes, threads each); the
+scheduler runs in its own `earful worker` process beside it (web/cli_worker.py), never in a
+process gunicorn forks from, and only while that worker holds the scheduler lock
+(earful/leadership.py), so exactly one process runs the jobs however many are started.
 
-The master builds the runtime and starts the scheduler, then forks the workers, which inherit
-the loaded app (and the classifier's arrays, shared copy-on-write). A forked worker must not
+The master builds the runtime, then forks the workers, which inherit the loaded app (and the
+classifier's arrays, shared copy-on-write). A forked worker must not
 reuse the master's database connections: each drops the pool it inherited (`post_fork`).
 `earful serve --dev` keeps werkzeug's development server with its reloader instead.
 """
