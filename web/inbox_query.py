@@ -15,11 +15,11 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, select, true, tuple_
+from sqlalchemy import ColumnElement, Select, case, exists, func, select, true, tuple_
 from sqlalchemy.orm import Session
 
 from earful.models import Mention, Tag, mention_tags
-from earful.search import MATCH_CAP, newest_matches, text_matches
+from earful.search import MATCH_CAP, ids_in, newest_matches, text_matches
 from earful.vocab import SENTIMENTS, URGENCY_RANK, Status
 from web.params import (
     MAX_ID,
@@ -92,11 +92,11 @@ class InboxFilters:
         return {key: str(value) for key, value in values.items() if value not in (None, "")}
 
 
-def conditions(f: InboxFilters, user_id: int, matches: list[int] | None = None
-               ) -> list[ColumnElement[bool]]:
+def conditions(f: InboxFilters, user_id: int, matched: ColumnElement[bool] | None = None
+                ) -> list[ColumnElement[bool]]:
     """Every filter except status, as SQL conditions (status picks the index segment).
 
-    `matches`: the search already resolved to ids (`earful.search.newest_matches`), if it was.
+    `matched`: the search already resolved to ids (`earful.search.newest_matches`), if it was.
     """
     where: list[ColumnElement[bool]] = []
     if f.complaint != "any":
@@ -121,8 +121,8 @@ def conditions(f: InboxFilters, user_id: int, matches: list[int] | None = None
     if f.date_to:
         where.append(Mention.created_at < _midnight(f.date_to) + timedelta(days=1))
     if f.q:
-        where.append(text_matches(Mention.text, Mention.id, f.q) if matches is None
-                     else Mention.id.in_(matches[:MATCH_CAP]))
+        where.append(text_matches(Mention.text, Mention.id, f.q) if matched is None
+                     else matched)
         where.append(Mention.deleted.is_(False))  # deleted text must not be findable either
     return where
 
@@ -227,11 +227,14 @@ def inbox_page(session: Session, f: InboxFilters, user_id: int, cursor: SortKey 
     if f.q:  # resolved once, newest first, among mentions that pass every other filter
         others = [*conditions(replace(f, q=""), user_id), Mention.deleted.is_(False),
                   Mention.status.in_(STATUS_CHOICES[f.status])]
-        matches = newest_matches(session, Mention.id, f.q, MATCH_CAP, others)
+        matches = newest_matches(session, Mention.id, f.q, MATCH_CAP, others, Mention.text)
         if matches == []:
             return Page([], None)  # nothing matches: skip the segment scans
     capped = matches is not None and len(matches) > MATCH_CAP
-    where = conditions(f, user_id, matches)
+    matched = None if matches is None else ids_in(session, Mention.id, matches[:MATCH_CAP])
+    where = conditions(f, user_id, matched)
+    if matches is not None:
+        return _resolved(session, where, STATUS_CHOICES[f.status], cursor, size, capped)
     ranks = [URGENCY_RANK[f.urgency]] if f.urgency else sorted(URGENCY_RANK.values())
     rows: list[Mention] = []
     for rank in ranks:
@@ -245,4 +248,26 @@ def inbox_page(session: Session, f: InboxFilters, user_id: int, cursor: SortKey 
             rows += list(heapq.merge(*parts, key=lambda m: _comparable(sort_key(m))))[:need]
             if len(rows) > size:
                 return Page(rows[:size], encode_cursor(sort_key(rows[size - 1])), capped)
+    return Page(rows, None, capped)
+
+
+
+def _resolved(session: Session, where: list[ColumnElement[bool]], statuses: tuple[str, ...],
+              cursor: SortKey | None, size: int, capped: bool) -> Page:
+    """A search already resolved to at most MATCH_CAP ids: one query sorts them in the inbox
+    order (after the cursor), a second loads the page's rows. The segments would each re-check
+    every id (up to 40 queries with every status, a membership table built for each)."""
+    nulls = case((Mention.sla_due_at.is_(None), 1), else_=0)
+    page = (select(Mention.id).where(Mention.status.in_(statuses), *where)
+            .order_by(Mention.urgency_rank, nulls, Mention.sla_due_at, Mention.created_at,
+                      Mention.id).limit(size + 1))
+    if cursor is not None:
+        page = page.where(tuple_(Mention.urgency_rank, nulls,
+                                 func.coalesce(Mention.sla_due_at, _EPOCH), Mention.created_at,
+                                 Mention.id) > tuple_(*_comparable(cursor)))
+    ids = list(session.scalars(page))
+    loaded = {m.id: m for m in session.scalars(select(Mention).where(Mention.id.in_(ids)))}
+    rows = [loaded[i] for i in ids]
+    if len(rows) > size:
+        return Page(rows[:size], encode_cursor(sort_key(rows[size - 1])), capped)
     return Page(rows, None, capped)

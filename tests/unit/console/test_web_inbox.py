@@ -97,6 +97,31 @@ def test_keyset_pages_walk_every_row_once_in_order(rt: Runtime, session: Session
     assert seen == expected
 
 
+def test_search_pages_walk_every_match_once_in_inbox_order(
+        rt: Runtime, session: Session, clock: FrozenClock) -> None:
+    """A search is resolved to ids and sorted by one query (not the segments): same order."""
+    t = now()
+    made = []
+    for i in range(23):
+        due = None if i % 4 == 0 else timedelta(minutes=(i * 7) % 50)
+        mention = add_mention(session, f"refund {i}" if i % 6 else "nothing to see",
+                              urgency=("critical", "high", "normal", "low")[i % 4],
+                              created_at=t - timedelta(minutes=i % 5), due_in=due,
+                              status=("new", "open", "waiting")[i % 3])
+        made += [mention] if i % 6 else []
+    filters = InboxFilters.from_args({"status": "any", "complaint": "any", "q": "refund"})
+    expected = [m.id for m in sorted(made, key=lambda m: (
+        m.urgency_rank, m.sla_due_at is None, m.sla_due_at or t, m.created_at, m.id))]
+    seen, cursor = [], None
+    for _ in range(20):
+        page = inbox_page(session, filters, 1, cursor, 4)
+        seen += [m.id for m in page.mentions]
+        if page.next_cursor is None:
+            break
+        cursor = decode_cursor(page.next_cursor)
+    assert seen == expected
+
+
 def test_cursor_round_trips_and_garbage_means_first_page(session: Session) -> None:
     m = add_mention(session)
     assert decode_cursor(encode_cursor(sort_key(m))) == sort_key(m)
