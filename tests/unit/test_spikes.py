@@ -13,6 +13,7 @@ from earful.work.spikes import (
     baseline,
     evaluate,
     replay,
+    share_factor,
 )
 
 START = datetime(2026, 1, 5, tzinfo=UTC)  # a Monday
@@ -89,6 +90,26 @@ def test_quiet_hours_still_fire_on_a_real_spike() -> None:
     assert len(spikes(replay(as_series(values), CONFIG))) == 1
 
 
+def test_a_low_volume_night_spike_is_caught_within_one_interval() -> None:
+    values = seasonal(21)
+    start = 19 * PER_DAY + 3 * 12  # Saturday 03:00: about half a mention a bucket
+    values[start - 1] = 0.0
+    values[start:start + 3] = 8.0
+    events = replay(as_series(values), CONFIG)
+    began = START + start * BUCKET
+    assert [e.kind for e in spikes(events)] == ["spike"]
+    # Caught at the first boundary, while the window still holds fewer than min_count: the
+    # rule's minimum is a rate, and 8 in 5 minutes is on course for 24 in the window.
+    assert events[0].fired_at == began + BUCKET
+    assert events[0].observed < CONFIG.min_count and events[0].expected < 3
+
+
+def test_a_quiet_channel_raises_nothing_for_a_month() -> None:
+    # A tenth of the volume: mostly empty buckets, the odd 3 or 4 in 15 minutes.
+    for seed in (3, 5):
+        assert replay(as_series(seasonal(28, peak=0.8, seed=seed)), CONFIG) == []
+
+
 def test_cold_start_without_history_needs_factor_times_min_count() -> None:
     at = START + timedelta(hours=1)
     window = {at - i * BUCKET: 9.0 for i in (1, 2, 3)}
@@ -139,6 +160,24 @@ def test_a_mostly_negative_window_fires_on_a_smaller_rise() -> None:
     _, plain = evaluate(counts, at, CONFIG, ScopeState())
     _, shared = evaluate(counts, at, CONFIG, ScopeState(), share=(negative, negative * 1.2))
     assert plain is None and shared is not None and shared.kind == "spike"
+
+
+def test_a_risen_share_lowers_the_factor_but_a_usually_negative_channel_does_not() -> None:
+    values = seasonal(21, peak=30)
+    at_index = 20 * PER_DAY + 14 * 12
+    counts, at = dict(as_series(values[:at_index])), START + at_index * BUCKET
+    usual = baseline(counts, at, CONFIG).expected
+    for i in (1, 2, 3):  # twice the usual: under the factor of 3
+        counts[at - i * BUCKET] = round(2 * usual / 3)
+    negative = 3 * round(2 * usual / 3)
+    window = (negative, negative / 0.8)  # 80 % of the window's mentions are negative
+    _, risen = evaluate(counts, at, CONFIG, ScopeState(), window, usual_share=0.3)
+    _, as_usual = evaluate(counts, at, CONFIG, ScopeState(), window, usual_share=0.8)
+    assert risen is not None and risen.kind == "spike"
+    assert as_usual is None
+    # A rule counting every mention (share 1 always) never has a risen share.
+    assert share_factor(CONFIG, (negative, negative), 1.0) == CONFIG.factor
+    assert share_factor(CONFIG, (4, 5), 0.3) == CONFIG.factor  # 4 of 5: not significant
 
 
 def test_replay_has_no_look_ahead() -> None:
