@@ -201,11 +201,15 @@ def _after(cursor: SortKey | None, rank: int, with_due: bool) -> ColumnElement[b
 
 
 def segment(status: str, rank: int, with_due: bool, after: ColumnElement[bool],
-            where: list[ColumnElement[bool]], limit: int) -> Select[tuple[Mention]]:
-    """One index range scan: equality on (status, urgency_rank, due present), in index order."""
+            where: list[ColumnElement[bool]], limit: int) -> Select[Any]:
+    """One index range scan: equality on (status, urgency_rank, due present), in index order.
+
+    Only the sort key's columns (the index holds them): the rows of the statuses are merged here
+    and most are dropped, so whole mentions are loaded only for the page's own rows.
+    """
     due = Mention.sla_due_at.is_not(None) if with_due else Mention.sla_due_at.is_(None)
-    return (select(Mention).where(Mention.status == status, Mention.urgency_rank == rank, due,
-                                  after, *where)
+    return (select(Mention.sla_due_at, Mention.created_at, Mention.id)
+            .where(Mention.status == status, Mention.urgency_rank == rank, due, after, *where)
             .order_by(Mention.sla_due_at, Mention.created_at, Mention.id).limit(limit))
 
 
@@ -236,20 +240,28 @@ def inbox_page(session: Session, f: InboxFilters, user_id: int, cursor: SortKey 
     if matches is not None:
         return _resolved(session, where, STATUS_CHOICES[f.status], cursor, size, capped)
     ranks = [URGENCY_RANK[f.urgency]] if f.urgency else sorted(URGENCY_RANK.values())
-    rows: list[Mention] = []
+    keys: list[SortKey] = []
     for rank in ranks:
         for with_due in (True, False):
             after = _after(cursor, rank, with_due)
             if after is None:
                 continue
-            need = size + 1 - len(rows)
-            parts = [session.scalars(segment(status, rank, with_due, after, where, need)).all()
+            need = size + 1 - len(keys)
+            nulls = 0 if with_due else 1
+            parts = [[(rank, nulls, due, created, ident) for due, created, ident in
+                      session.execute(segment(status, rank, with_due, after, where, need))]
                      for status in STATUS_CHOICES[f.status]]
-            rows += list(heapq.merge(*parts, key=lambda m: _comparable(sort_key(m))))[:need]
-            if len(rows) > size:
-                return Page(rows[:size], encode_cursor(sort_key(rows[size - 1])), capped)
-    return Page(rows, None, capped)
+            keys += list(heapq.merge(*parts, key=_comparable))[:need]
+            if len(keys) > size:
+                return Page(_load(session, keys[:size]), encode_cursor(keys[size - 1]), capped)
+    return Page(_load(session, keys), None, capped)
 
+
+def _load(session: Session, keys: list[SortKey]) -> list[Mention]:
+    """The page's mentions, whole, in the order of their keys."""
+    ids = [key[4] for key in keys]
+    loaded = {m.id: m for m in session.scalars(select(Mention).where(Mention.id.in_(ids)))}
+    return [loaded[i] for i in ids if i in loaded]
 
 
 def _resolved(session: Session, where: list[ColumnElement[bool]], statuses: tuple[str, ...],
@@ -265,9 +277,7 @@ def _resolved(session: Session, where: list[ColumnElement[bool]], statuses: tupl
         page = page.where(tuple_(Mention.urgency_rank, nulls,
                                  func.coalesce(Mention.sla_due_at, _EPOCH), Mention.created_at,
                                  Mention.id) > tuple_(*_comparable(cursor)))
-    ids = list(session.scalars(page))
-    loaded = {m.id: m for m in session.scalars(select(Mention).where(Mention.id.in_(ids)))}
-    rows = [loaded[i] for i in ids]
+    rows = _load(session, [(0, 0, None, _EPOCH, i) for i in session.scalars(page)])
     if len(rows) > size:
         return Page(rows[:size], encode_cursor(sort_key(rows[size - 1])), capped)
     return Page(rows, None, capped)
