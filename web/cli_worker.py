@@ -62,6 +62,8 @@ def restart_in_place() -> None:
     logging.shutdown()
     sys.stdout.flush()
     sys.stderr.flush()
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):  # an ignored signal stays ignored
+        signal.signal(stop_signal, signal.SIG_DFL)      # across exec: Ctrl-C must work again
     os.execv(sys.executable, [sys.executable, *sys.orig_argv[1:]])
 
 
@@ -88,9 +90,9 @@ def worker_command() -> None:
     except KeyboardInterrupt:
         pass
     finally:
-        _ignore_stop_signals()
         if lost:
             restart_in_place()  # at once: no waiting for running jobs
+        _ignore_stop_signals()
         if scheduler is not None:
             scheduler.shutdown(wait=True)
         leadership.close()

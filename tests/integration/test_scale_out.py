@@ -22,6 +22,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ import pytest
 import requests
 from sqlalchemy import Engine, create_engine, func, select
 
+from earful.leadership import Timing
 from earful.models import Mention, OutboxReply
 from earful.vocab import OutboxStatus, Status
 from tests.integration.fakes.fake_mastodon import TOKEN, FakeMastodon
@@ -44,22 +46,31 @@ PASSWORD = "scale-out-password-1"
 
 
 @pytest.fixture(scope="module")
-def database_url() -> Iterator[str]:
-    """A throwaway PostgreSQL cluster of this module's own, with an empty `earful` database."""
+def cluster() -> Iterator[ThrowawayPostgres]:
+    """A throwaway PostgreSQL cluster of this module's own."""
     server = ThrowawayPostgres()
     try:
         server.start()
     except PostgresMissing as missing:
         server.stop()
         pytest.fail(str(missing), pytrace=False)
-    admin = create_engine(server.url("postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def database_url(cluster: ThrowawayPostgres, request: pytest.FixtureRequest) -> str:
+    """An empty database of the test's own on the module's cluster."""
+    name = f"earful_{request.node.name[5:40]}".lower()
+    admin = create_engine(cluster.url("postgres"), isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as connection:
-            connection.exec_driver_sql("CREATE DATABASE earful")
-        yield server.url("earful")
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
     finally:
         admin.dispose()
-        server.stop()
+    return cluster.url(name)
 
 
 class CountedFake:
@@ -206,20 +217,25 @@ def _outbox(engine: Engine) -> list[tuple[str, str, str | None]]:
             OutboxReply.idempotency_key, OutboxReply.status, OutboxReply.external_id))]
 
 
+def _deployment(folder: Path, database_url: str, settings: str) -> Deployment:
+    """The settings file and environment every process shares; the database migrated."""
+    (folder / "settings.toml").write_text(settings)
+    env = {**os.environ, "EARFUL_SETTINGS": str(folder / "settings.toml"),
+           "EARFUL_DATABASE_URL": database_url, "EARFUL_ADMIN_PASSWORD": PASSWORD,
+           "EARFUL_SECRET_KEY": "scale-out-test-secret-key-0123456789",
+           "EARFUL_TEST_MASTODON_TOKEN": TOKEN, "PYTHONUNBUFFERED": "1"}
+    for args in (["db", "upgrade"], ["users", "ensure-admin"]):
+        done = subprocess.run([str(EARFUL), *args], env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout + done.stderr
+    return Deployment(folder, env)
+
+
 def test_the_standby_resumes_within_the_delay_and_nothing_is_lost_or_doubled(
         database_url: str, tmp_path: Path) -> None:
     platform = CountedFake()
     with serve_wsgi(platform) as fake_url:
-        (tmp_path / "settings.toml").write_text(SETTINGS.format(
+        deployment = _deployment(tmp_path, database_url, SETTINGS.format(
             instance=tmp_path / "instance", delay=TAKEOVER_DELAY, fake=fake_url))
-        env = {**os.environ, "EARFUL_SETTINGS": str(tmp_path / "settings.toml"),
-               "EARFUL_DATABASE_URL": database_url, "EARFUL_ADMIN_PASSWORD": PASSWORD,
-               "EARFUL_SECRET_KEY": "scale-out-test-secret-key-0123456789",
-               "EARFUL_TEST_MASTODON_TOKEN": TOKEN, "PYTHONUNBUFFERED": "1"}
-        for args in (["db", "upgrade"], ["users", "ensure-admin"]):
-            done = subprocess.run([str(EARFUL), *args], env=env, capture_output=True, text=True)
-            assert done.returncode == 0, done.stdout + done.stderr
-        deployment = Deployment(tmp_path, env)
         try:
             _run(deployment, platform, create_engine(database_url))
         finally:
@@ -290,3 +306,48 @@ def _run(deployment: Deployment, platform: CountedFake, engine: Engine) -> None:
         assert deployment.stop(name) == 0, deployment.log(name)
         assert "stopped" in deployment.log(name)
     engine.dispose()
+
+
+def _logged_at(log: str, marker: str) -> datetime:
+    """When a log line holding `marker` was written (the logging timestamp)."""
+    line = next(line for line in log.splitlines() if marker in line)
+    return datetime.strptime(line[:23], "%Y-%m-%d %H:%M:%S,%f")
+
+
+def test_a_worker_that_loses_its_lock_stops_at_once_and_waits_again(
+        database_url: str, tmp_path: Path) -> None:
+    """An administrator (or a database restart) ends the active worker's lock session: it stops
+    scheduling before the standby starts, and comes back, in the same process, as the standby."""
+    deployment = _deployment(tmp_path, database_url, f"""
+[app]
+instance_path = "{tmp_path / 'instance'}"
+[demo]
+enabled = "off"
+[worker]
+takeover_delay_seconds = {TAKEOVER_DELAY}
+""")
+    admin = create_engine(database_url, isolation_level="AUTOCOMMIT")
+    try:
+        worker = deployment.start("worker", "worker")
+        _wait_for("the worker", lambda: "scheduler running" in deployment.log("worker"))
+        deployment.start("standby", "worker")
+        _wait_for("the standby", lambda: "standby:" in deployment.log("standby"))
+        with admin.connect() as connection:
+            ended = connection.exec_driver_sql(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name"
+                f" = 'earful worker {socket.gethostname()}:{worker.pid}'").scalars().all()
+        assert ended == [True]
+        _wait_for("the standby to take over",
+                  lambda: "scheduler running" in deployment.log("standby"), timeout=30)
+        _wait_for("the old worker to wait again",
+                  lambda: "standby:" in deployment.log("worker"), timeout=30)
+        assert worker.poll() is None  # the same process, restarted in place
+        lost = _logged_at(deployment.log("worker"), "lost the scheduler lock")
+        fence = Timing(TAKEOVER_DELAY).fence
+        took_over = _logged_at(deployment.log("standby"), "took over the scheduler lock")
+        assert lost <= took_over + timedelta(seconds=fence)  # stopped before the first new job
+        for name in ("worker", "standby"):
+            assert deployment.stop(name) == 0, deployment.log(name)
+    finally:
+        deployment.kill_all()
+        admin.dispose()
