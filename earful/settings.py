@@ -53,7 +53,7 @@ class ServerSettings:
     scheduler: bool = True
     workers: int = 2
     threads: int = 8
-    keepalive_seconds: int = 2
+    keepalive_seconds: int = 15
     timeout_seconds: int = 60
     static_max_age_seconds: int = 3600
 
