@@ -16,6 +16,7 @@ import shutil
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -66,8 +67,11 @@ def main() -> None:
         if args.page not in ("all", name):
             continue
         method, _, path = page.rpartition(" ")
-        call = (lambda p=path.format(id=1234), m=method or "GET":
-                client.open(p, method=m, json={"state": "viewing"} if m == "POST" else None))
+        method, path = method or "GET", path.format(id=1234)
+
+        def call(path: str = path, method: str = method) -> Any:
+            return client.open(path, method=method,
+                               json={"state": "viewing"} if method == "POST" else None)
         call()
         statements.clear()
         if args.sql:
