@@ -46,6 +46,25 @@ BANDS = ((0, 6), (6, 12), (12, 18), (18, 24))  # hours (UTC) of a spike's start
 ARITHMETIC_HEAD = ("| seasonal rate (a bucket) | usual in 10 min | 3x in 10 min | count needed "
                    "(p < {p:g}) | chance a 3x spike reaches it | volume-eligible |\n"
                    "| ---: | ---: | ---: | ---: | ---: | --- |")
+# Measured while tuning (bench/bench_alerts.py with the detector changed as described; the
+# same 8 seeds): (detector, volume-eligible 3x caught in 10 minutes of 164, false alarms/week).
+TRIED_ROWS = (
+    ("before: median and MAD of 5-minute samples (10 minutes either side), 4-hour day "
+     "levels, negative binomial from the MAD", "66", "1.00"),
+    ("day averages (20 minutes either side), interquartile mean over days, robust 24-hour "
+     "levels, variance = Poisson + over-dispersion (prior 0.05) + the baseline's error",
+     "83", "0.73"),
+    ("the same, over-dispersion prior 0.02 (kept)", "85", "0.77"),
+    ("prior 0, or p < 2e-4, or the size check at 0.1", "86-87", "0.86-1.11"),
+    ("day levels over 8 or 12 hours instead of 24", "80-81", "0.62-0.67"),
+    ("30 minutes either side instead of 20", "86", "0.66"),
+    ("the true day levels (no level error at all)", "86", "0.72"),
+    ("a plain Poisson test on the estimated mean, p < 1e-4 / 3e-5", "91 / 85", "1.05 / 0.67"),
+    ("the true seasonal rate (the oracle)", "100", "0.92"),
+)
+TRIED = "\n".join(["| detector | caught in 10 min | false alarms/week |",
+                   "| --- | ---: | ---: |",
+                   *(f"| {what} | {caught} | {alarms} |" for what, caught, alarms in TRIED_ROWS)])
 RATES = (0.5, 0.8, 1.1, 1.5, 2.0, 3.0, 5.0, 8.0)  # seasonal mentions a bucket, for the arithmetic
 
 
@@ -347,7 +366,32 @@ usual count of a 10-minute span to within about 5-8 %, and past spikes in it lif
 per cent). A looser significance level buys some of the missed spikes only at more than one
 false alarm a week (the second oracle row); most false alarms that remain are natural bursts
 of 2x whose Poisson noise makes them look like 3x for 10 minutes, which no test on the counts
-can tell apart.
+can tell apart. The false alarms vary from series to series (above: {min(tally.alarms)} to
+{max(tally.alarms)} in {args.weeks} weeks); the oracle's vary
+with them, because they come from the bursts each series happens to have.
+
+**The simulation** was checked against the issue's words and left as it was: a spike "of 3x
+the seasonal baseline" is the seasonal rate times 3 for 15-60 minutes (the noise and wobble of
+the series stay outside it), the baseline and its noise are the same cycle, wobble and bursts
+the detector must learn, and natural bursts (1-2 buckets at 1.5-2x) are ordinary traffic
+scored as false alarms unless they happen to reach 3x for 10 minutes. What changed is how it
+is reported: several seeds instead of one (one 8-week series holds about 20 volume-eligible
+3x spikes, so one seed moves the share by 5 points a spike), by hour, and against the oracle.
+
+**What was tried** (the default 8 seeds, volume-eligible 3x caught in 10 minutes of 164, and
+false alarms a week):
+
+{TRIED}
+
+Every estimated baseline lands on the same curve (about 85 at 0.7 false alarms a week, 90 at
+1.05): what separates it from the oracle is a fortnight's worth of noise in the usual count of
+a 10-minute span, not the level, the trimming or the test. `min_count` as a rate (the last 10
+minutes projected over the window) is what lets the eligible low-volume spikes fire at 10
+minutes; as a soft bar (a count merely consistent with it) it also let a quiet channel of a few
+mentions an hour fire on 6 mentions (tests/unit/test_spikes.py), so it is a hard one. Not
+tried: CUSUM, which finds slow sustained rises sooner but not a 3x step in its first 10
+minutes sooner than the count test; the negative-share test (binomial against the usual share)
+is in the job but not here, because these series are counts of negatives only.
 """)
 
 
