@@ -51,8 +51,7 @@ def problem_codes(text: str, complaint: float, positive: float) -> list[str]:
     """The rubric's problem reasons in a text, unless it reads as plain praise (as in
     `urgency.assess`: "thanks for fixing the outage!" reports no outage)."""
     folded = lexicons.fold(text)
-    praise = positive >= urgency.PRAISE_POSITIVE and complaint < urgency.PRAISE_COMPLAINT \
-        and not lexicons.is_question(text, folded)
+    praise = urgency.is_praise(text, folded, complaint, positive)
     return [code for code in lexicons.reported_problems(folded) if code in PROBLEM_CODES
             and (not praise or code in rubric_words.PRAISE_PROOF)]
 

@@ -50,6 +50,13 @@ def _raise(level: str, to: str) -> str:
     return to if LEVELS.index(to) > LEVELS.index(level) else level
 
 
+def is_praise(text: str, folded: str, complaint_score: float, positive: float) -> bool:
+    """Plain praise, in which a reason word is no reason ("thanks for fixing the outage!"):
+    positive, no complaint, no question, and not a story closed by a sarcastic "Great."."""
+    return (positive >= PRAISE_POSITIVE and complaint_score < PRAISE_COMPLAINT
+            and not lexicons.is_question(text, folded) and not lexicons.closing_praise(folded))
+
+
 def assess(item: TextInput, complaint_score: float, negative: float, positive: float,
            high_reach: int = HIGH_REACH_FOLLOWERS) -> Urgency:
     """Apply the rubric to one text given the model's complaint and sentiment scores."""
@@ -58,8 +65,7 @@ def assess(item: TextInput, complaint_score: float, negative: float, positive: f
     concern = max(complaint_score, negative)
     level = "normal" if complaint_score >= 0.5 or question else "low"
     codes: list[str] = []
-    # A reason word in plain praise ("thanks for fixing the outage!") is not a reason.
-    praise = positive >= PRAISE_POSITIVE and complaint_score < PRAISE_COMPLAINT and not question
+    praise = is_praise(item.text, folded, complaint_score, positive)
     for code in lexicons.urgency_reasons(folded):
         if not praise or code in rubric_words.PRAISE_PROOF:
             codes.append(code)
