@@ -8,31 +8,26 @@ Queries are words, never syntax: a stranger's `"` or `NEAR(` is matched as text,
 inside each of the inbox's index-segment queries rebuilt the whole match list per segment on SQLite
 (495 ms median for a word in every one of 1,000,000 mentions, 145 ms for a word in one), and on
 PostgreSQL a rare word made each segment scan walk its whole index range, computing every row's
-tsvector (docs/benchmarks.md). `ids_in` then passes those ids as one parameter (a JSON array on
-SQLite, an array on PostgreSQL): 5,000 bound values cost more to expand than the query took.
+tsvector (docs/benchmarks.md). The inbox then sorts those rows itself: 5,000 ids passed back as
+bound values cost more to expand than the query took.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import (
-    BigInteger,
     Boolean,
     ColumnElement,
-    any_,
     bindparam,
     column,
-    func,
     literal_column,
     select,
     table,
     true,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -58,41 +53,41 @@ def fts5_query(query: str) -> str:
 def newest_matches(session: Session, id_column: Any, query: str, cap: int = MATCH_CAP,
                    where: Sequence[ColumnElement[bool]] = (),
                    text_column: Any = None) -> list[int] | None:
-    """Ids of the newest `cap` + 1 rows matching `query` and `where`, newest first.
+    """Ids of the newest `cap` + 1 rows matching `query` and `where`, newest first (or None:
+    see `newest_match_rows`)."""
+    rows = newest_match_rows(session, id_column, query, cap, where, text_column)
+    return None if rows is None else [row[0] for row in rows]
+
+
+def newest_match_rows(session: Session, id_column: Any, query: str, cap: int = MATCH_CAP,
+                      where: Sequence[ColumnElement[bool]] = (), text_column: Any = None,
+                      columns: Sequence[Any] = ()) -> list[Any] | None:
+    """(id, *columns) of the newest `cap` + 1 rows matching `query` and `where`, newest first.
 
     On SQLite the FTS index drives the query (newest match first, each probed by primary key
     against the other filters), so it stops after cap + 1 hits however common the word. On
     PostgreSQL (given `text_column`) the planner picks: the GIN index for a rare word, the
-    primary key backwards for a common one. One id beyond the cap tells the caller that more
-    rows match than are shown. None when the query has no words or the database is neither.
+    primary key backwards for a common one. One row beyond the cap tells the caller that more
+    rows match than are shown. `columns` come from the row the probe reads anyway (the inbox
+    sorts by them without reading 5,000 rows a second time). None when the query has no words
+    or the database is neither.
     """
     dialect = session.get_bind().dialect.name
     if not words(query):
         return None
     if dialect == "postgresql" and text_column is not None:
-        return list(session.scalars(
-            select(id_column).where(*where, text_matches(text_column, id_column, query))
+        return list(session.execute(
+            select(id_column, *columns)
+            .where(*where, text_matches(text_column, id_column, query))
             .order_by(id_column.desc()).limit(cap + 1)))
     if dialect != "sqlite":
         return None
     fts = table(FTS_TABLE, column("rowid"))
     match = literal_column(FTS_TABLE).op("MATCH")(bindparam("fts_query", fts5_query(query)))
-    statement = (select(id_column)
+    statement = (select(id_column, *columns)
                  .select_from(fts.join(id_column.table, id_column == fts.c.rowid))
                  .where(match, *where).order_by(fts.c.rowid.desc()).limit(cap + 1))
-    return list(session.scalars(statement))
-
-
-def ids_in(session: Session, id_column: Any, ids: Sequence[int]) -> ColumnElement[bool]:
-    """`id_column IN ids` with the ids in one bound parameter, whatever their number."""
-    dialect = session.get_bind().dialect.name
-    if dialect == "sqlite":
-        listed = select(literal_column("value")).select_from(
-            func.json_each(bindparam("id_list", json.dumps(list(ids)))))
-        return id_column.in_(listed)  # type: ignore[no-any-return]
-    if dialect == "postgresql":
-        return id_column == any_(bindparam("id_list", list(ids), type_=ARRAY(BigInteger)))
-    return id_column.in_(list(ids))  # type: ignore[no-any-return]
+    return list(session.execute(statement))
 
 
 class TextMatch(ColumnElement[bool]):

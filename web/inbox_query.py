@@ -15,11 +15,11 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, exists, func, select, true, tuple_
+from sqlalchemy import ColumnElement, Select, exists, select, true, tuple_
 from sqlalchemy.orm import Session
 
 from earful.models import Mention, Tag, mention_tags
-from earful.search import MATCH_CAP, ids_in, newest_matches, text_matches
+from earful.search import MATCH_CAP, newest_match_rows, text_matches
 from earful.vocab import SENTIMENTS, URGENCY_RANK, Status
 from web.params import (
     MAX_ID,
@@ -92,12 +92,8 @@ class InboxFilters:
         return {key: str(value) for key, value in values.items() if value not in (None, "")}
 
 
-def conditions(f: InboxFilters, user_id: int, matched: ColumnElement[bool] | None = None
-                ) -> list[ColumnElement[bool]]:
-    """Every filter except status, as SQL conditions (status picks the index segment).
-
-    `matched`: the search already resolved to ids (`earful.search.newest_matches`), if it was.
-    """
+def conditions(f: InboxFilters, user_id: int) -> list[ColumnElement[bool]]:
+    """Every filter except status, as SQL conditions (status picks the index segment)."""
     where: list[ColumnElement[bool]] = []
     if f.complaint != "any":
         where.append(Mention.complaint.is_(f.complaint == "yes"))
@@ -121,8 +117,7 @@ def conditions(f: InboxFilters, user_id: int, matched: ColumnElement[bool] | Non
     if f.date_to:
         where.append(Mention.created_at < _midnight(f.date_to) + timedelta(days=1))
     if f.q:
-        where.append(text_matches(Mention.text, Mention.id, f.q) if matched is None
-                     else matched)
+        where.append(text_matches(Mention.text, Mention.id, f.q))
         where.append(Mention.deleted.is_(False))  # deleted text must not be findable either
     return where
 
@@ -227,18 +222,14 @@ def inbox_page(session: Session, f: InboxFilters, user_id: int, cursor: SortKey 
     Segments are visited in the global order (rank 0 with a due time, rank 0 without, rank 1...),
     so a page usually ends inside the first one or two and later segments are never queried.
     """
-    matches = None
     if f.q:  # resolved once, newest first, among mentions that pass every other filter
         others = [*conditions(replace(f, q=""), user_id), Mention.deleted.is_(False),
                   Mention.status.in_(STATUS_CHOICES[f.status])]
-        matches = newest_matches(session, Mention.id, f.q, MATCH_CAP, others, Mention.text)
-        if matches == []:
-            return Page([], None)  # nothing matches: skip the segment scans
-    capped = matches is not None and len(matches) > MATCH_CAP
-    matched = None if matches is None else ids_in(session, Mention.id, matches[:MATCH_CAP])
-    where = conditions(f, user_id, matched)
-    if matches is not None:
-        return _resolved(session, where, STATUS_CHOICES[f.status], cursor, size, capped)
+        found = newest_match_rows(session, Mention.id, f.q, MATCH_CAP, others, Mention.text,
+                                  (Mention.urgency_rank, Mention.sla_due_at, Mention.created_at))
+        if found is not None:
+            return _search_page(session, found, cursor, size)
+    where = conditions(f, user_id)
     ranks = [URGENCY_RANK[f.urgency]] if f.urgency else sorted(URGENCY_RANK.values())
     keys: list[SortKey] = []
     for rank in ranks:
@@ -253,31 +244,29 @@ def inbox_page(session: Session, f: InboxFilters, user_id: int, cursor: SortKey 
                      for status in STATUS_CHOICES[f.status]]
             keys += list(heapq.merge(*parts, key=_comparable))[:need]
             if len(keys) > size:
-                return Page(_load(session, keys[:size]), encode_cursor(keys[size - 1]), capped)
-    return Page(_load(session, keys), None, capped)
+                return Page(_load(session, keys[:size]), encode_cursor(keys[size - 1]))
+    return Page(_load(session, keys), None)
 
 
 def _load(session: Session, keys: list[SortKey]) -> list[Mention]:
     """The page's mentions, whole, in the order of their keys."""
     ids = [key[4] for key in keys]
+    if not ids:
+        return []
     loaded = {m.id: m for m in session.scalars(select(Mention).where(Mention.id.in_(ids)))}
     return [loaded[i] for i in ids if i in loaded]
 
 
-def _resolved(session: Session, where: list[ColumnElement[bool]], statuses: tuple[str, ...],
-              cursor: SortKey | None, size: int, capped: bool) -> Page:
-    """A search already resolved to at most MATCH_CAP ids: one query sorts them in the inbox
-    order (after the cursor), a second loads the page's rows. The segments would each re-check
-    every id (up to 40 queries with every status, a membership table built for each)."""
-    nulls = case((Mention.sla_due_at.is_(None), 1), else_=0)
-    page = (select(Mention.id).where(Mention.status.in_(statuses), *where)
-            .order_by(Mention.urgency_rank, nulls, Mention.sla_due_at, Mention.created_at,
-                      Mention.id).limit(size + 1))
+def _search_page(session: Session, found: list[Any], cursor: SortKey | None,
+                 size: int) -> Page:
+    """A search resolved to at most MATCH_CAP + 1 rows with their sort keys: put in the inbox
+    order here. The segment scans would check every one of up to 5,000 ids again, up to 40
+    times with every status."""
+    keys = sorted(((rank, 1 if due is None else 0, due, created, ident)
+                   for ident, rank, due, created in found[:MATCH_CAP]), key=_comparable)
     if cursor is not None:
-        page = page.where(tuple_(Mention.urgency_rank, nulls,
-                                 func.coalesce(Mention.sla_due_at, _EPOCH), Mention.created_at,
-                                 Mention.id) > tuple_(*_comparable(cursor)))
-    rows = _load(session, [(0, 0, None, _EPOCH, i) for i in session.scalars(page)])
-    if len(rows) > size:
-        return Page(rows[:size], encode_cursor(sort_key(rows[size - 1])), capped)
-    return Page(rows, None, capped)
+        keys = [key for key in keys if _comparable(key) > _comparable(cursor)]
+    capped = len(found) > MATCH_CAP
+    if len(keys) > size:
+        return Page(_load(session, keys[:size]), encode_cursor(keys[size - 1]), capped)
+    return Page(_load(session, keys), None, capped)
