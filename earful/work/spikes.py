@@ -110,7 +110,7 @@ P_SIZE = 0.2  # the size check: a count this unlikely under factor x e is too sm
 FLOOR_PER_HOUR = 2.0  # the Poisson mean never drops below this rate
 FLOOR_MEAN = 0.5  # the smallest mean the over-dispersion is measured against
 PHI_PRIOR = 0.02  # over-dispersion assumed before the history says otherwise (a rate that
-# wobbles ~20 % from day to day)
+# wobbles ~14 %: sqrt(0.02))
 PRIOR_DAYS = 7.0  # how many days of history the prior weighs
 TRIM = 0.25  # the share of days trimmed from each end (the interquartile mean)
 LEVEL_TRIM = 0.1  # the share of a day's hours trimmed from each end for its level
