@@ -990,6 +990,18 @@ _UNDELIVERED = ("(?:nunca (?:entreg|lleg|cheg)|never (?:deliver|arriv|came)|jama
 GENERAL: dict[str, dict[str, tuple[str, ...]]] = {
     "safety": {
         "*": (f"{_MEDS}\\w*.{{0,60}}{_UNDELIVERED}",
+              f"(?:wait|esper|attend|wartet|warte|aspett|astept|περιμεν|жд)\\w* .{{0,40}}{_MEDS}",
+              "(?:pieces?|shards?|bits?|fragments?) of (?:glass|metal)", "(?:trozos|pedazos|"
+              "restos) de (?:cristal|vidrio|metal)", "(?:morceaux?|bouts?|eclats?) de (?:verre|"
+              "metal)", "(?:glassplitter|glasscherben|metallsplitter|glasstuck)", "(?:pezzi|"
+              "frammenti|schegge) di (?:vetro|metallo)", "(?:pedacos|bocados|cacos) de (?:vidro|"
+              "metal)", "cioburi", "bucati de (?:sticla|metal)", "(?:κομματια|θραυσματα) (?:απο )?"
+              "(?:γυαλι|μεταλλο)", "(?:осколк|кусоч)\\w* (?:стекла|металла)",
+              "(?:caught|catches) fire", "pris feu", "prend feu", "se (?:prendio|incendio)",
+              "salio ardiendo", "(?:ha )?preso fuoco", "pegou fogo", "a luat foc", "πηρε φωτια",
+              "fing feuer", "rash\\b", "hives\\b", "sarpullido", "urticari", "ronchas",
+              "plaques rouges", "ausschlag", "quaddeln", "orticaria", "eruzion", "erupcao",
+              "eruptie", "εξανθημα", "κνιδωσ", "сыпь", "крапивниц", "отекл", "отек\\b",
               f"(?:sem|without|sin|sans|ohne|senza|fara|χωρισ|без) (?:\\w+ ){{0,2}}{_MEDS}",
               f"{_MELT}\\w*.{{0,40}}{_DEVICE}", f"{_DEVICE}\\w*.{{0,40}}{_MELT}",
               f"{_DEVICE}\\w* (?:\\w+ ){{0,2}}(?:turned|went|is|was|got) (?:black|brown)"),
@@ -1020,7 +1032,10 @@ GENERAL: dict[str, dict[str, tuple[str, ...]]] = {
                "(?:испорчен|просрочен|тухл)"),
     },
     "fraud": {
-        "*": ("(?:пропали|исчезли) (?:все )?деньги", "деньги (?:пропали|исчезли)",
+        "*": ("чужие (?:счета|карты)", "чуж(?:ои|ую) (?:счет|карту)",
+              "(?:accounts?|people) i don'?t (?:know|recogni[sz]e)",
+              "я (?:их|его|это|эти) не (?:делал|совершал|отправлял)",
+              "(?:пропали|исчезли) (?:все )?деньги", "деньги (?:пропали|исчезли)",
               "(?:desaparecio|ha desaparecido|desapareceu|a disparu|verschwunden|sparit|"
               "disparut|εξαφανιστηκ)\\w* .{0,20}(?:dinero|dinheiro|argent|geld|soldi|bani|"
               "λεφτα|χρηματα)",f"{_GONE}.{{0,60}}(?:{_NOT_ME})",
@@ -1071,7 +1086,13 @@ GENERAL: dict[str, dict[str, tuple[str, ...]]] = {
                "(?:поменяли|сменили|изменили) (?:мне )?(?:почту|пароль|телефон|номер)"),
     },
     "cancel_threat": {
-        "*": ("(?:sa |o sa |vreau sa )?inchid contul", "cerrar (?:mi |la )?cuenta",
+        "*": ("(?:vou|quero) cancelar (?:tudo|o contrato|a assinatura|o servico)",
+              "voy a cancelar (?:todo|el contrato)", "cancelo todo", "cancel(?:ling)? everything",
+              "tout (?:resilier|annuler)", "(?:alles|den vertrag) kundigen", "(?:disdico|"
+              "cancello) tutto", "(?:anulez|reziliez) tot", "ακυρωνω τα παντα",
+              "(?:отключу|расторгну|отключаю) все", "take my (?:money|business|custom) "
+              "(?:to|elsewhere)",
+              "(?:sa |o sa |vreau sa )?inchid contul", "cerrar (?:mi |la )?cuenta",
               "(?:fermer|cloturer) (?:mon|le) compte", "konto (?:kundigen|schliessen|auflosen)",
               "chiud\\w* (?:il )?conto", "(?:fechar|encerrar) a (?:minha )?conta",
               "κλεισω (?:τον )?λογαριασμο", "(?:закрыть|закрою|закрываю) (?:счет|карту|вклад)",
@@ -1097,7 +1118,18 @@ GENERAL: dict[str, dict[str, tuple[str, ...]]] = {
                "компани)"),
     },
     "outage": {
-        "*": ("won'?t let me (?:log ?in|in|sign in|access|pay|connect)",
+        "*": ("(?:n'ai|n'avons) plus (?:de |d'|la |l'|le )?(?:tele|internet|telephone|reseau|"
+              "ligne|courant|electricite)", "(?:no longer have|don't have any) (?:internet|tv|"
+              "signal|service|power|phone)", "ya no tengo (?:tele|television|internet|linea|luz)",
+              "niente (?:televisione|tv|internet|linea|luce)", "ja nao tenho (?:televisao|tv|"
+              "internet|luz)", "nu mai am (?:televizor|internet|semnal|curent)",
+              "δεν εχω πια (?:τηλεοραση|ιντερνετ|ρευμα)", "нет (?:телевидения|интернета|света)",
+              "(?:nicht|keiner \\w+) (?:mehr )?akzeptiert", "card (?:is |keeps )?(?:being )?"
+              "(?:declined|rejected)", "(?:tarjeta|pago)\\w* .{0,20}(?:rechaza|denega)",
+              "carte .{0,20}(?:refusee|rejetee)", "carta .{0,20}(?:rifiutata|non accettata)",
+              "cartao .{0,20}(?:recusado|rejeitado)", "cardul .{0,20}(?:respins|refuzat)",
+              "καρτα .{0,20}(?:απορριπτ|δεν περναει)", "карт\\w* .{0,20}(?:отклон|не проходит|"
+              "не принимают)","won'?t let me (?:log ?in|in|sign in|access|pay|connect)",
               "no me deja (?:entrar|acceder|pagar|conectar)", "(?:ne )?me laisse pas (?:entrer|"
               "me connecter|acceder|payer)", "lasst mich nicht (?:rein|einloggen|anmelden|zahlen)",
               "non mi fa (?:entrare|accedere|pagare)", "nao me deixa (?:entrar|aceder|acessar|"

@@ -4,8 +4,9 @@ urgency of their English twin, and the reasons agree with the complaint decision
 The team's own sentences (issue 11), written in three rounds for tuning the rubric's third pass
 (rubric_words.GENERAL): none is from the parallel set in bench/parity/ or from any dataset. Each
 round was first run against the rubric as it stood (round 1: 86 of 127 right; round 2, written
-after round 1 was fixed: 34 of 59; round 3, after round 2: 25 of 36), then fixed with patterns
-meant for the whole category, not the sentence. "quiet" means low or normal and no complaint.
+after round 1 was fixed: 34 of 59; round 3, after round 2: 25 of 36; round 4, after round 3: 34
+of 44), then fixed with patterns meant for the whole category, not the sentence. "quiet"
+means low or normal and no complaint.
 """
 
 from __future__ import annotations
@@ -300,7 +301,59 @@ ROUND_3 = [
     ('el', 'quiet', 'Δεν έχω κανένα παράπονο, όλα άψογα'),
     ('ru', 'quiet', 'Доставили за час, вообще без проблем'),
 ]
-CASES = ROUND_1 + ROUND_2 + ROUND_3
+ROUND_4 = [
+    ('en', 'critical', "The smoke alarm you installed keeps going off and now there's a burning "
+                       'plastic smell from it'),
+    ('es', 'critical', 'La papilla que compré tenía trozos de cristal, menos mal que lo vi '
+                       'antes de dársela al bebé'),
+    ('fr', 'critical', "Le radiateur électrique que vous m'avez vendu a pris feu dans la "
+                       'chambre des enfants'),
+    ('it', 'critical', "Mia figlia è allergica alle arachidi e nel vostro biscotto 'senza "
+                       "arachidi' c'erano pezzi di arachide"),
+    ('ro', 'critical', 'Butelia pe care mi-ați adus-o șuieră și miroase a gaz în bucătărie'),
+    ('ru', 'critical', 'После вашего салата у меня сыпь по всему телу и отекло лицо'),
+    ('de', 'critical', 'Meine Oma wartet seit zehn Tagen auf ihr Insulin, eure Apotheke '
+                       'reagiert nicht'),
+    ('el', 'critical', 'Μου ήρθε μήνυμα ότι άλλαξε το PIN της κάρτας μου, δεν το άλλαξα εγώ'),
+    ('pt', 'critical', 'Recebi um SMS a dizer que o meu número foi transferido para outro '
+                       'cartão SIM, não pedi nada'),
+    ('en', 'critical', "There's a loan in my name on your app that I never applied for"),
+    ('fr', 'critical', "Quelqu'un a commandé une carte à mon nom et l'a fait livrer ailleurs"),
+    ('it', 'critical', 'Mi hanno svuotato la carta con acquisti online che non ho mai fatto'),
+    ('ru', 'critical', 'С моей карты ушли три перевода на чужие счета, я их не делал'),
+    ('es', 'high', 'Esta semana voy a poner una hoja de reclamaciones si nadie me llama'),
+    ('de', 'high', 'Ich habe meinen Anwalt eingeschaltet'),
+    ('pt', 'high', 'Vou cancelar tudo convosco no fim do mês'),
+    ('el', 'high', 'Σκέφτομαι σοβαρά να κλείσω τον λογαριασμό μου σε εσάς'),
+    ('en', 'high', "Fine, I'll take my money to another bank"),
+    ('ro', 'high', 'Am trimis deja reclamație la ANPC'),
+    ('fr', 'high', "Depuis samedi je n'ai plus la télé ni internet"),
+    ('de', 'high', 'Die Karte wird an keiner Kasse mehr akzeptiert seit gestern'),
+    ('es', 'high', 'La web da pantalla en blanco cada vez que intento pagar'),
+    ('el', 'high', 'Από χθες δεν περνάει καμία πληρωμή με την κάρτα'),
+    ('ru', 'high', 'Приложение банка показывает пустой экран уже второй день'),
+    ('it', 'high', 'Da sabato niente televisione e niente internet'),
+    ('pt', 'high', 'Cobraram-me a anuidade do cartão duas vezes'),
+    ('en', 'high', 'I returned the jacket three weeks ago and still no refund'),
+    ('fr', 'high', "J'attends toujours le remboursement promis il y a un mois"),
+    ('ru', 'high', 'Деньги за отменённый заказ обещали вернуть за 3 дня, прошло 3 недели'),
+    ('it', 'high', 'Mi avete addebitato due volte la stessa bolletta'),
+    ('en', 'high', 'Our 6am flight got cancelled at the gate and the next seat is in two days'),
+    ('pt', 'high', 'Ficámos em terra, cancelaram o voo e não há hotel'),
+    ('ro', 'high', 'Trenul de noapte spre Cluj a fost anulat și stăm în gară cu bagajele'),
+    ('el', 'high', 'Ακυρώθηκε το πλοίο της επιστροφής και δεν έχουμε πού να μείνουμε'),
+    ('es', 'high', 'Nos dejaron en tierra, vuelo cancelado y sin hotel'),
+    ('en', 'quiet', 'Can you tell me when my contract ends?'),
+    ('fr', 'quiet', "Pas le pire opérateur, loin de là, merci à l'équipe"),
+    ('de', 'quiet', 'Wo finde ich meine letzte Rechnung in der App?'),
+    ('it', 'quiet', 'Consegna velocissima, arrivato tutto il giorno dopo'),
+    ('pt', 'quiet', 'Não é nada mau o novo tarifário, gostei'),
+    ('ro', 'quiet', 'Reclama voastră cu bunica pe trotinetă e genială 😂'),
+    ('el', 'quiet', 'Που μπορώ να δω πόσα δεδομένα μου έμειναν;'),
+    ('ru', 'quiet', 'Не худший банк, честно говоря, всё быстро решили'),
+    ('es', 'quiet', 'No está nada mal la nueva app, muy rápida'),
+]
+CASES = ROUND_1 + ROUND_2 + ROUND_3 + ROUND_4
 
 
 @pytest.mark.parametrize(("lang", "urgency", "text"), CASES)
