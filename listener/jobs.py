@@ -80,6 +80,12 @@ def poll(source_name: str, force: bool = False) -> PollOutcome:
         return _failed(rt, config, "failed", str(exc))
     except requests.RequestException as exc:
         return _failed(rt, config, "failed", describe_error(exc))
+    except Exception as exc:
+        # A bug in an adapter or a library meeting a payload it cannot read: the source's
+        # health says so and it backs off like any failure, instead of the job dying unseen
+        # at every interval. Nothing was stored, so the cursor still covers the items.
+        log.exception("%s: unexpected error while fetching", source_name)
+        return _failed(rt, config, "failed", f"unexpected error: {describe_error(exc)}")
     return _store(rt, config, fetched)
 
 

@@ -50,7 +50,14 @@ from listener.platforms.base import (
     first_poll_window,
     read_credentials,
 )
-from listener.records import AuthorRecord, InvalidRecord, MentionRecord, clean_text
+from listener.records import (
+    EARLIEST,
+    FUTURE_SLACK,
+    AuthorRecord,
+    InvalidRecord,
+    MentionRecord,
+    clean_text,
+)
 
 log = logging.getLogger(__name__)
 
@@ -469,9 +476,19 @@ def _listing(body: Any) -> tuple[list[Any], str | None]:
 
 
 def _created(child: Any) -> float | None:
+    """When an item was posted, for the walk's floor and the cursor; None when its date is
+    missing or impossible (NaN, infinite, before 2000, in the future). One such item would
+    otherwise end the walk early or carry the cursor past everything posted after it."""
     data = child.get("data") if isinstance(child, dict) else None
     value = data.get("created_utc") if isinstance(data, dict) else None
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return None
+    try:
+        moment = float(value)
+    except OverflowError:  # an integer beyond any float
+        return None
+    latest = (now() + FUTURE_SLACK).timestamp()
+    return moment if EARLIEST.timestamp() <= moment <= latest else None
 
 
 def _thread_of(context: Any) -> str | None:

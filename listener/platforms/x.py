@@ -248,8 +248,9 @@ class XAdapter:
         data = body.get("data")
         for item in data if isinstance(data, list) else []:
             ident = item.get("id") if isinstance(item, dict) else None
-            if isinstance(ident, str | int) and str(ident).isdigit():
-                ids.append(int(ident))
+            number = _snowflake(ident)
+            if number is not None:
+                ids.append(number)
             try:
                 record = self._record(item, users)
             except (InvalidRecord, KeyError, TypeError, ValueError, AttributeError) as exc:
@@ -262,9 +263,10 @@ class XAdapter:
     def _record(self, item: Any, users: Mapping[str, dict[str, Any]]) -> MentionRecord:
         if not isinstance(item, dict):
             raise InvalidRecord("post is not an object")
-        ident = str(item.get("id") or "")
-        if not ident.isdigit():
-            raise InvalidRecord("missing or non-numeric id")
+        number = _snowflake(item.get("id"))
+        if number is None:
+            raise InvalidRecord("missing or malformed id")
+        ident = str(number)
         note = item.get("note_tweet")
         # A long post's full text is only in note_tweet; `text` holds a truncated preview.
         text = note.get("text") if isinstance(note, dict) and note.get("text") else item["text"]
@@ -452,6 +454,21 @@ def _author(author_id: str, user: dict[str, Any] | None) -> AuthorRecord:
                         display_name=str(user.get("name") or ""),
                         followers=followers if isinstance(followers, int) else None,
                         verified=user.get("verified") is True)
+
+
+def _snowflake(value: Any) -> int | None:
+    """A post id as X makes them (a positive 64-bit integer, ASCII digits), else None.
+
+    `str.isdigit` accepts "²" and "١٢٣", which int() then refuses or reads as 123; and an id
+    beyond 64 bits would carry since_id past every real post after it.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 19:
+        number = int(value)
+    else:
+        return None
+    return number if 0 < number < 2**63 else None
 
 
 def _created_at(value: Any, ident: str) -> datetime:
