@@ -291,21 +291,27 @@ class WorkerStatus:
 
 def worker_status(engine: Engine, settings: Settings) -> WorkerStatus:
     """Which worker runs the scheduler (and, on PostgreSQL, which wait): cheap enough for a page."""
-    if engine.dialect.name == "postgresql":
-        with engine.connect() as connection:
-            rows = connection.execute(text(
-                "SELECT a.application_name, l.pid IS NOT NULL FROM pg_stat_activity a"
-                " LEFT JOIN pg_locks l ON l.pid = a.pid AND l.locktype = 'advisory'"
-                " AND l.granted AND l.classid::bigint = 0 AND l.objid::bigint = :key"
-                " AND l.objsubid = 1"
-                " WHERE a.datname = current_database() AND a.application_name LIKE :name"
-                " ORDER BY a.backend_start"),
-                {"key": LOCK_KEY, "name": f"{APPLICATION_NAME} %"}).all()
-        names = [(str(name).removeprefix(f"{APPLICATION_NAME} "), bool(active))
-                 for name, active in rows]
-        return WorkerStatus(next((n for n, active in names if active), None),
-                            tuple(n for n, active in names if not active))
-    return WorkerStatus(_file_holder(lock_file(settings)))
+    if engine.dialect.name != "postgresql":
+        return WorkerStatus(_file_holder(lock_file(settings)))
+    prefix = f"{APPLICATION_NAME} "
+    with engine.connect() as connection:
+        # pg_locks is visible to every role; another role's application_name may not be.
+        holder = connection.execute(text(
+            "SELECT coalesce(a.application_name, ''), l.pid FROM pg_locks l"
+            " LEFT JOIN pg_stat_activity a ON a.pid = l.pid"
+            " WHERE l.locktype = 'advisory' AND l.granted AND l.classid::bigint = 0"
+            " AND l.objid::bigint = :key AND l.objsubid = 1 AND l.database ="
+            " (SELECT oid FROM pg_database WHERE datname = current_database())"),
+            {"key": LOCK_KEY}).first()
+        waiting = connection.execute(text(
+            "SELECT application_name FROM pg_stat_activity WHERE datname = current_database()"
+            " AND application_name LIKE :name AND pid <> :holder ORDER BY backend_start"),
+            {"name": f"{prefix}%", "holder": holder[1] if holder else 0}).scalars().all()
+    active = None
+    if holder is not None:
+        name, pid = holder
+        active = name.removeprefix(prefix) if name.startswith(prefix) else f"server pid {pid}"
+    return WorkerStatus(active, tuple(str(name).removeprefix(prefix) for name in waiting))
 
 
 def _file_holder(path: Path) -> str | None:

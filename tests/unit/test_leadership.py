@@ -342,3 +342,27 @@ def test_a_standby_retries_through_a_database_it_cannot_reach() -> None:
     lock = AdvisoryLock("postgresql+psycopg://postgres@127.0.0.1:9/nowhere", Timing(10), "a:1")
     assert not lock.try_acquire()  # refused: logged and retried, never raised
     assert not lock.held()
+
+
+@pytest.mark.postgres
+def test_each_database_has_its_own_scheduler(postgres, pg_settings: Settings  # type: ignore[no-untyped-def]
+                                             ) -> None:
+    """Advisory locks belong to their database: two Earfuls on one cluster never block each
+    other, and neither console reports the other's worker."""
+    other_url = postgres.create(migrated=False)
+    other = Settings()
+    other.database.url = other_url
+    here, there = lock_for(pg_settings, "here:1"), lock_for(other, "there:2")
+    engines = [create_engine(url) for url in (pg_settings.database_url, other_url)]
+    try:
+        assert here.try_acquire()
+        assert worker_status(engines[1], other).active is None
+        assert there.try_acquire()
+        assert [worker_status(e, s).active for e, s in zip(engines, (pg_settings, other),
+                                                          strict=True)] == ["here:1", "there:2"]
+    finally:
+        here.release()
+        there.release()
+        for engine in engines:
+            engine.dispose()
+        postgres.drop(other_url)
