@@ -11,9 +11,9 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from earful.leadership import worker_status
 from earful.models import ROLES, Source, User
 from earful.work.audit import apply_changes, audit
+from earful.worker_status import worker_status
 from listener.health import sync_sources
 from listener.jobs import configured_sources
 from web.auth import end_sessions, role_required

@@ -27,9 +27,9 @@ from earful.leadership import (
     Timing,
     lock_file,
     lock_for,
-    worker_status,
 )
 from earful.settings import Settings
+from earful.worker_status import worker_status
 
 ROOT = Path(__file__).resolve().parents[2]
 
