@@ -286,7 +286,8 @@ MORE: dict[str, dict[str, tuple[str, ...]]] = {
                "formal (?:notice|complaint)", "letter before action", "chargeback",
                "report(?:ing)? you to", "file a complaint with", "legal\\b", "solicitor",
                "citizens advice"),
-        "es": ("consumidor", "(?:oficina|organismo|autoridad|direccion general) de consumo",
+        "es": ("consumidor", "hoja de reclamaciones",
+               "(?:oficina|organismo|autoridad|direccion general) de consumo",
                "consumo\\b", "omic",
                "defensor del (?:cliente|consumidor|pueblo)", "hoja de reclamaciones",
                "reclamacion formal", "proteccion de datos", "aepd", "cnmc", "banco de espana",
@@ -301,7 +302,8 @@ MORE: dict[str, dict[str, tuple[str, ...]]] = {
                "associazion\\w* (?:dei )?consumatori", "altroconsumo", "diffida", "raccomandata",
                "pec\\b", "concilia", "corecom", "ivass", "arbitro bancario", "vie legali",
                "azione legale", "legale\\b", "tutela (?:dei )?consumatori"),
-        "pt": ("reclame aqui", "reclameaqui", "anatel", "aneel", "banco central", "bacen",
+        "pt": ("reclame aqui", "reclameaqui",
+               "anatel", "aneel", "banco central", "bacen",
                "consumidor\\.gov", "defesa do consumidor", "livro de reclamacoes", "deco\\b",
                "anacom", "erse\\b", "juizado", "pequenas causas",
                "notificacao (?:extrajudicial|formal)", "acao judicial", "justica\\b", "cnpd",
@@ -980,12 +982,34 @@ _CANCELLED = ("(?:cancel+ed|scrapped|axed|called off|suprimid|suprimieron|suprim
               "anularam|anulat|suspendat|ακυρωθηκ|ακυρωσ(?:αν|ε)\\b|ακυρωμεν|отменил|отменен)")
 # up to six words between, none of them a negation ("el vuelo no fue cancelado")
 _WORDS = "(?:(?!(?:no|not|nu|non|nao|ne|pas|nicht|kein\\w*|δεν|не)\\b)[\\w'-]+ ){0,6}"
-_MEDS = ("(?:medica|medicine|insulin|medikament|farmac|medicament|remedio|φαρμακ|ινσουλιν|"
+_MEDS = ("(?:medica|medicine|insulin|epipen|adrenalin|epinefrin|epinephrin|inhala|inalador|"
+         "inalatore|medikament|farmac|medicament|remedio|φαρμακ|ινσουλιν|"
          "лекарств|инсулин)")
 _UNDELIVERED = ("(?:nunca (?:entreg|lleg|cheg)|never (?:deliver|arriv|came)|jamais (?:livr|arriv)|"
                 "nie (?:geliefert|angekommen)|mai (?:consegnat|arrivat)|nu a (?:mai )?(?:ajuns|"
                 "livrat)|n-a (?:mai )?(?:ajuns|livrat)|δεν (?:ηρθ|παραδοθ|εφτασ)|не (?:доставили|"
-                "привезли|пришл))")
+                "привезли|пришл)|ferm[oa] (?:in|al) (?:deposito|magazzino)|stuck (?:in|at) "
+                "(?:the )?(?:depot|warehouse)|retenid[oa] en|bloquee? (?:au|a l'|en) (?:depot|"
+                "entrepot)|liegt .{0,20}im (?:depot|lager)|parad[oa] (?:no|en el) (?:armazem|"
+                "almacen)|blocat in depozit|κολλημεν\\w* στην αποθηκη|застрял\\w* на складе)")
+# "since this morning" and kin: a negation near one is a service that stopped ("no SMS
+# since this morning", "nu merg apelurile de azi-dimineata")
+_SINCE = ("(?:since (?:this morning|yesterday|last night|last \\w+|(?:mon|tues|wednes|thurs|fri|"
+          "satur|sun)day|\\d)|desde (?:esta manana|ayer|anoche|el (?:lunes|martes|miercoles|"
+          "jueves|viernes|sabado|domingo)|hace)|depuis (?:ce matin|hier|cette nuit|lundi|mardi|"
+          "mercredi|jeudi|vendredi|samedi|dimanche|\\d)|seit (?:heute|gestern|montag|dienstag|"
+          "mittwoch|donnerstag|freitag|samstag|sonntag|\\d|letzte)|da (?:stamattina|ieri|"
+          "stanotte|lunedi|martedi|mercoledi|giovedi|venerdi|sabato|domenica)|desde (?:esta "
+          "manha|ontem|segunda|terca|quarta|quinta|sexta|sabado|domingo)|de (?:azi-dimineata|"
+          "ieri|aseara|luni|marti|miercuri|joi|vineri|sambata|duminica)|απο (?:το πρωι|χθεσ|"
+          "χτεσ|τη δευτερα|την τριτη|την τεταρτη|την πεμπτη|την παρασκευη|το σαββατο|την "
+          "κυριακη)|с (?:утра|вчера|понедельника|вторника|среды|четверга|пятницы|субботы|"
+          "воскресенья|ночи))")
+_NEG = ("(?:no|not|none|nothing|nu|nici|non|nao|ne|pas|plus|kein\\w*|nicht|nichts|niente|nada|"
+        "rien|δεν|τιποτα|не|нет|ни)")
+_MONEY = ("(?:money|refund|credit|dinero|reembolso|devolucion|argent|rembourse|avoir|geld|"
+          "erstattung|gutschrift|soldi|rimborso|dinheiro|bani|rambursar|χρηματα|λεφτα|επιστροφ|"
+          "деньги|возврат)")
 
 GENERAL: dict[str, dict[str, tuple[str, ...]]] = {
     "safety": {
@@ -995,8 +1019,15 @@ GENERAL: dict[str, dict[str, tuple[str, ...]]] = {
               "restos) de (?:cristal|vidrio|metal)", "(?:morceaux?|bouts?|eclats?) de (?:verre|"
               "metal)", "(?:glassplitter|glasscherben|metallsplitter|glasstuck)", "(?:pezzi|"
               "frammenti|schegge) di (?:vetro|metallo)", "(?:pedacos|bocados|cacos) de (?:vidro|"
-              "metal)", "cioburi", "bucati de (?:sticla|metal)", "(?:κομματια|θραυσματα) (?:απο )?"
+              "metal)", "cioburi", "bucat\\w* de (?:sticla|metal)",
+              "(?:κομματια|θραυσματα) (?:απο )?"
               "(?:γυαλι|μεταλλο)", "(?:осколк|кусоч)\\w* (?:стекла|металла)",
+              "(?:broke|broken|cracked|chipped) (?:a |my |his |her )?tooth", "partido un diente",
+              "casse une dent", "dente rott", "zahn abgebrochen", "partiu um dente",
+              "rupt un dinte", "εσπασε (?:ενα )?δοντι", "сломал\\w* зуб",
+              "(?:oxygen|oxigeno|oxygene|sauerstoff|ossigeno|oxigenio|oxigen|οξυγον|кислород)",
+              "(?:smell|huele|olor|odeur|sent\\b|riecht|geruch|puzza|odore|cheiro|miroase|μυριζ|"
+              "пахнет|запах)\\w* .{0,40}(?:gas|gaz|γκαζι|αεριο|газ)\\b",
               "(?:caught|catches) fire", "pris feu", "prend feu", "se (?:prendio|incendio)",
               "salio ardiendo", "(?:ha )?preso fuoco", "pegou fogo", "a luat foc", "πηρε φωτια",
               "fing feuer", "rash\\b", "hives\\b", "sarpullido", "urticari", "ronchas",
@@ -1118,7 +1149,9 @@ GENERAL: dict[str, dict[str, tuple[str, ...]]] = {
                "компани)"),
     },
     "outage": {
-        "*": ("(?:n'ai|n'avons) plus (?:de |d'|la |l'|le )?(?:tele|internet|telephone|reseau|"
+        "*": (f"{_NEG} (?:[\\w'-]+ ){{0,4}}{_SINCE}",
+              f"{_SINCE}[\\w-]* (?:[\\w'-]+ ){{0,4}}{_NEG}\\b",
+              "(?:n'ai|n'avons) plus (?:de |d'|la |l'|le )?(?:tele|internet|telephone|reseau|"
               "ligne|courant|electricite)", "(?:no longer have|don't have any) (?:internet|tv|"
               "signal|service|power|phone)", "ya no tengo (?:tele|television|internet|linea|luz)",
               "niente (?:televisione|tv|internet|linea|luce)", "ja nao tenho (?:televisao|tv|"
@@ -1173,7 +1206,16 @@ GENERAL: dict[str, dict[str, tuple[str, ...]]] = {
         "ru": ("не ловит", "нет сети", "лампочк\\w* .{0,25}красн"),
     },
     "money_lost": {
-        "*": ("(?:although|even though) i(?:'ve| have)? already paid", "already paid (?:it|this|"
+        "*": (f"(?:still|ακομα|ancora|toujours|immer noch|inca|еще|до сих пор|todavia|ainda) "
+              f".{{0,40}}{_MONEY}", f"{_MONEY}\\w*.{{0,60}}(?:still|ακομα|ancora|toujours|"
+              f"immer noch|inca|еще|до сих пор|todavia|ainda)",
+              f"(?:waiting|espero|esperando|attends|warte|aspetto|astept|περιμενω|жду)\\w* "
+              f".{{0,40}}{_MONEY}",
+              "(?:charged|debited|billed|took|списали|debite|preleve|abgebucht|addebitat|cobrad|"
+              "cobraram|taxat|χρεωσ)\\w*.{0,60}(?:i|que j'?|que|ich|che|pe care|που|которую|"
+              "который|которые) .{0,20}(?:cancel+ed|resilie|gekundigt|disdett|cancelad|cancelei|"
+              "anulat|reziliat|ακυρωσ|отменил|отключил)",
+              "(?:although|even though) i(?:'ve| have)? already paid", "already paid (?:it|this|"
               "that|the bill)", "aunque ya (?:lo |la )?(?:he )?pag", "alors que j'ai deja (?:paye|"
               "regle)", "obwohl ich (?:schon|bereits) bezahlt", "anche se ho gia pagato",
               "(?:embora|mas) ja paguei", "desi am platit deja", "ενω εχω ηδη πληρωσει",
