@@ -125,13 +125,17 @@ class AdvisoryLock:
                                          "keepalives_count": count,
                                          "tcp_user_timeout": timeout_ms})
         connection = self._engine.connect()
-        # The server side decides when the lock is released: it must drop a silent holder
-        # within the takeover delay (PostgreSQL's default follows the OS: about two hours).
-        for setting, value in (("tcp_keepalives_idle", idle),
-                               ("tcp_keepalives_interval", interval),
-                               ("tcp_keepalives_count", count),
-                               ("statement_timeout", timeout_ms)):
-            connection.exec_driver_sql(f"SET {setting} = {int(value)}")
+        try:
+            # The server side decides when the lock is released: it must drop a silent holder
+            # within the takeover delay (PostgreSQL's default follows the OS: about two hours).
+            for setting, value in (("tcp_keepalives_idle", idle),
+                                   ("tcp_keepalives_interval", interval),
+                                   ("tcp_keepalives_count", count),
+                                   ("statement_timeout", timeout_ms)):
+                connection.exec_driver_sql(f"SET {setting} = {int(value)}")
+        except BaseException:
+            connection.close()
+            raise
         return connection
 
     def try_acquire(self) -> bool:
