@@ -472,6 +472,43 @@ def validate(settings: Settings) -> None:
     except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
         raise SettingsError(f"settings: calendar.timezone {settings.calendar.timezone!r} "
                             "is not a known time zone") from exc
+    _check_addresses(settings)
+    # Holidays (dates, the iCalendar file) are otherwise first read by a job's first SLA.
+    from earful.calendar import BusinessCalendar  # (imports this module)
+
+    BusinessCalendar.from_settings(settings.calendar, settings.base_dir)
+
+
+DATABASE_SCHEMES = ("sqlite", "postgresql")
+
+
+def _check_addresses(settings: Settings) -> None:
+    """URLs are checked here, at start-up, not by the first request or job that uses one."""
+    _check_web_url("app.public_url", settings.app.public_url, required=True)
+    for i, source in enumerate(settings.sources):
+        _check_web_url(f"sources[{i}].base_url", source.base_url)
+    for i, account in enumerate(settings.accounts):
+        _check_web_url(f"accounts[{i}].base_url", account.base_url)
+    from_env = bool(settings.database.url_env and os.environ.get(settings.database.url_env))
+    where = (f"the environment variable {settings.database.url_env}" if from_env
+             else "database.url")
+    scheme = settings.database_url.split(":", 1)[0].split("+", 1)[0].lower()
+    _check(scheme in DATABASE_SCHEMES and "://" in settings.database_url,
+           f"{where} must be a sqlite:/// or postgresql:// URL")
+
+
+def _check_web_url(where: str, value: str, required: bool = False) -> None:
+    from urllib.parse import urlsplit
+
+    if not value and not required:
+        return
+    try:
+        parts = urlsplit(value)
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname)
+        parts.port  # noqa: B018  (raises on a port that is not a number)
+    except ValueError:
+        valid = False
+    _check(valid, f"{where} must be an http:// or https:// URL with a host, not {value!r}")
 
 
 def _check_acknowledgements(config: AcknowledgementSettings) -> None:
