@@ -36,8 +36,11 @@ from sqlalchemy.sql.expression import ColumnClause
 FTS_TABLE = "mentions_fts"
 _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_WORDS = 8
-# How many matches a search shows at most (the newest); more means "add a word or a filter".
-MATCH_CAP = 5000
+# How many matches a search shows at most (the newest: 20 pages); more means "add a word or a
+# filter". Finding each takes about 11 primary-key probes in the default view, where 1 mention
+# in 11 is open work: a cap of 5,000 cost a common-word search 90 ms of CPU at 100,000 mentions,
+# 1,000 costs 36 (docs/benchmarks.md).
+MATCH_CAP = 1000
 
 
 def words(query: str) -> list[str]:
