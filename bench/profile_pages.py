@@ -1,10 +1,11 @@
 """Where a console request's CPU goes: cProfile over the common pages, in-process.
 
 Run: .venv/bin/python bench/profile_pages.py [--db bench/out/http-sqlite-100000.db] [--page inbox]
-     [--requests 200] [--sql]
+     [--requests 200] [--sql | --time]
 Uses the database bench/bench_http.py seeds; requests go through the Flask app (test client),
 signed in, so the profile holds the app's own work (routing, sessions, user loading, queries,
-templates) and none of gunicorn's. `--sql` counts the statements each page runs instead.
+templates) and none of gunicorn's. `--sql` lists the statements each page runs instead, and
+`--time` prints each page's median time and CPU time a request, without the profiler.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import argparse
 import cProfile
 import pstats
 import shutil
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -37,6 +39,7 @@ def main() -> None:
     parser.add_argument("--page", choices=[*PAGES, "all"], default="all")
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--sql", action="store_true", help="count statements per page")
+    parser.add_argument("--time", action="store_true", help="median and CPU ms a request")
     parser.add_argument("--top", type=int, default=25)
     args = parser.parse_args()
     from sqlalchemy import event
@@ -79,6 +82,9 @@ def main() -> None:
             print(f"== {name}: {len(statements)} statements")
             print("\n".join(f"   {s}" for s in statements))
             continue
+        if args.time:
+            print(f"{name}: {_timed(call, args.requests)}")
+            continue
         profile = cProfile.Profile()
         started = time.perf_counter()
         profile.enable()
@@ -90,6 +96,17 @@ def main() -> None:
         print(f"== {name}: {each:.1f} ms a request (under the profiler)")
         pstats.Stats(profile).sort_stats("cumulative").print_stats(args.top)
     engine.dispose()
+
+
+def _timed(call: Any, count: int) -> str:
+    samples, cpu = [], time.process_time()
+    for _ in range(count):
+        started = time.perf_counter()
+        response = call()
+        samples.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, response.status_code
+    cpu_ms = (time.process_time() - cpu) * 1000 / count
+    return f"median {statistics.median(samples):.1f} ms, CPU {cpu_ms:.1f} ms a request"
 
 
 if __name__ == "__main__":
