@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import re
 import resource
 import shutil
 import signal
@@ -391,8 +392,9 @@ def versions(engines: list[str]) -> str:
         from tests.pg_server import server_bindir
 
         out = subprocess.run([str(server_bindir() / "postgres"), "--version"],
-                             capture_output=True, text=True).stdout.split()
-        parts.append(f"PostgreSQL {out[-1] if out else '?'}")
+                             capture_output=True, text=True).stdout
+        found = re.search(r"\d+\.\d+", out)
+        parts.append(f"PostgreSQL {found.group(0) if found else '?'}")
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     return f"{machine()}, {memory:.0f} GB RAM, {', '.join(parts)}"
 
@@ -416,7 +418,7 @@ def load_mode(args: argparse.Namespace, engines: list[str]) -> None:
         print("\n".join([f"-- {engine}", *lines, summary(result)]))
         tables.append(f"**{engine}** ({summary(result)}):\n\n| request | count | per s | p50 ms "
                       f"| p95 ms | p99 ms | errors |\n| --- | ---: | ---: | ---: | ---: | ---: "
-                      f"| ---: |\n" + "\n".join(lines))
+                      f"| ---: |\n" + "\n".join(lines) + "\n")
     if args.write:
         workers = (f" --workers {args.workers}" if args.workers else "") + \
             (f" --threads {args.threads}" if args.threads else "")

@@ -36,29 +36,36 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", default=str(ROOT / "bench" / "out" / "http-sqlite-100000.db"))
+    parser.add_argument("--url", default="", help="a database URL instead (e.g. PostgreSQL "
+                        "seeded by bench_http.seed_postgresql); used in place, not copied")
     parser.add_argument("--page", choices=[*PAGES, "all"], default="all")
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--sql", action="store_true", help="count statements per page")
     parser.add_argument("--time", action="store_true", help="median and CPU ms a request")
     parser.add_argument("--top", type=int, default=25)
     args = parser.parse_args()
-    from sqlalchemy import event
+    from sqlalchemy import event, select
 
     from earful.db import make_engine, session_factory
+    from earful.models import User
     from earful.runtime import Runtime
     from earful.settings import load_settings
     from web import create_app
     from web.users import create_user
 
-    work = ROOT / "bench" / "out" / "profile.db"
-    shutil.copy(args.db, work)
+    url = args.url
+    if not url:
+        work = ROOT / "bench" / "out" / "profile.db"
+        shutil.copy(args.db, work)
+        url = f"sqlite:///{work}"
     out = ROOT / "bench" / "out" / "profile-instance"
     settings = load_settings(overrides={"app": {"instance_path": str(out)},
                                         "demo": {"enabled": "off"}})
-    engine = make_engine(f"sqlite:///{work}")
+    engine = make_engine(url)
     rt = Runtime(settings=settings, engine=engine, sessions=session_factory(engine))
     with rt.sessions.begin() as session:
-        create_user(session, "profiler", "profile-password", role="agent")
+        if session.scalar(select(User.id).where(User.username == "profiler")) is None:
+            create_user(session, "profiler", "profile-password", role="agent")
     app = create_app(rt=rt, config={"WTF_CSRF_ENABLED": False})
     client = app.test_client()
     client.post("/login", data={"username": "profiler", "password": "profile-password"})
