@@ -62,7 +62,7 @@ from listener.platforms.base import (
     first_poll_window,
     read_credentials,
 )
-from listener.records import AuthorRecord, MentionRecord
+from listener.records import EARLIEST, FUTURE_SLACK, AuthorRecord, MentionRecord
 
 log = logging.getLogger(__name__)
 PLATFORM = "bluesky"
@@ -451,9 +451,15 @@ def post_url(uri: str, actor: str | None) -> str:
 
 
 def sort_time(item: Mapping[str, Any]) -> datetime | None:
-    """How the AppView orders posts: the earlier of createdAt and indexedAt."""
+    """How the AppView orders posts: the earlier of createdAt and indexedAt.
+
+    A time before 2000 or in the future does not count: the walk's floor and the high-water
+    mark come from these, and one impossible date would end a walk early or carry the mark
+    past every later post."""
     record = item.get("record") if isinstance(item.get("record"), dict) else {}
-    times = [t for t in (_time(record.get("createdAt")), _time(item.get("indexedAt"))) if t]
+    latest = now() + FUTURE_SLACK
+    times = [t for t in (_time(record.get("createdAt")), _time(item.get("indexedAt")))
+             if t and EARLIEST <= t <= latest]
     return min(times) if times else None
 
 

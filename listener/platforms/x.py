@@ -47,7 +47,7 @@ from listener.platforms.base import (
     first_poll_window,
     read_credentials,
 )
-from listener.records import AuthorRecord, InvalidRecord, MentionRecord, clean_text
+from listener.records import FUTURE_SLACK, AuthorRecord, InvalidRecord, MentionRecord, clean_text
 
 log = logging.getLogger(__name__)
 
@@ -457,10 +457,11 @@ def _author(author_id: str, user: dict[str, Any] | None) -> AuthorRecord:
 
 
 def _snowflake(value: Any) -> int | None:
-    """A post id as X makes them (a positive 64-bit integer, ASCII digits), else None.
+    """A post id as X makes them (a positive 64-bit integer in ASCII digits, not from the
+    future: an id carries its creation time), else None.
 
     `str.isdigit` accepts "²" and "١٢٣", which int() then refuses or reads as 123; and an id
-    beyond 64 bits would carry since_id past every real post after it.
+    beyond 64 bits or the present would carry since_id past every real post after it.
     """
     if isinstance(value, int) and not isinstance(value, bool):
         number = value
@@ -468,7 +469,10 @@ def _snowflake(value: Any) -> int | None:
         number = int(value)
     else:
         return None
-    return number if 0 < number < 2**63 else None
+    latest_ms = (now() + FUTURE_SLACK).timestamp() * 1000
+    if not 0 < number < 2**63 or (number >> 22) + TWITTER_EPOCH_MS > latest_ms:
+        return None
+    return number
 
 
 def _created_at(value: Any, ident: str) -> datetime:

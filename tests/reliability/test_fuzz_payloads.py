@@ -18,6 +18,7 @@ import json
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -36,7 +37,7 @@ from listener.platforms.bluesky import BlueskyAdapter
 from listener.platforms.bluesky import make_client as bluesky_client
 from listener.platforms.mastodon import MastodonAdapter
 from listener.platforms.reddit import RedditAdapter, make_reddit
-from listener.platforms.x import XAdapter
+from listener.platforms.x import TWITTER_EPOCH_MS, XAdapter
 from listener.platforms.x import make_client as x_client
 from tests.integration.fakes import fake_bluesky, fake_mastodon, fake_reddit, fake_x
 from tests.integration.fakes.serve import serve_wsgi
@@ -359,3 +360,33 @@ def test_a_reader_bug_shows_in_health_instead_of_killing_the_job(rt: Runtime) ->
         row = session.scalars(select(Source).where(Source.name == "buggy")).one()
     assert row.last_error == "unexpected error: invalid literal for int() with base 10: '²'"
     assert row.consecutive_failures == 1 and row.cursor is None
+
+
+FUTURE = datetime(2060, 1, 1, tzinfo=UTC)  # an X id still fits 64 bits then
+
+
+def from_the_future(value: Any) -> Any:
+    """The payload with every date, timestamp and snowflake id moved to the year 2060."""
+    if isinstance(value, dict):
+        return {key: from_the_future(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [from_the_future(item) for item in value]
+    if isinstance(value, float) and value > 1e9:  # epoch seconds (Reddit)
+        return FUTURE.timestamp()
+    if isinstance(value, str) and value.isdigit() and len(value) >= 18:  # an X snowflake
+        return str((int(FUTURE.timestamp() * 1000) - TWITTER_EPOCH_MS) << 22)
+    if isinstance(value, str) and value[:2] == "20" and "T" in value:
+        return FUTURE.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    return value
+
+
+def test_an_item_from_the_future_never_carries_the_cursor_past_later_posts(
+        rt: Runtime, rig: Rig, clock: FrozenClock) -> None:
+    template, _keep = rig.template()
+    rig.spoil([from_the_future(template)])
+    assert poll(rig.source.name, force=True).status == "stored"
+    for _ in range(2):
+        clock.advance(minutes=5)
+        later = {rig.good(f"lumen still down at {clock.now():%H:%M}")}
+        assert poll(rig.source.name, force=True).status == "stored"
+        assert later <= _stored(rt, rig.source.platform)
