@@ -115,6 +115,8 @@ def seed_sqlite(path: Path, n: int) -> None:
     with sqlite3.connect(partial) as db:
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     partial.rename(path)
+    for leftover in ("-wal", "-shm"):  # empty once the last connection closed
+        partial.with_name(partial.name + leftover).unlink(missing_ok=True)
 
 
 def seed_postgresql(url: str, n: int) -> None:
