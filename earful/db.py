@@ -23,8 +23,35 @@ def make_engine(url: str, busy_timeout_ms: int = 5000, echo: bool = False) -> En
                                connect_args={"timeout": busy_timeout_ms / 1000,
                                              "check_same_thread": False})
         _sqlite_pragmas(engine, busy_timeout_ms)
-        return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True)
+    else:
+        engine = create_engine(url, echo=echo, pool_pre_ping=True)
+    event.listen(engine, "before_cursor_execute", _no_nul_characters, retval=True)
+    return engine
+
+
+def _no_nul(value: Any) -> Any:
+    return value.replace("\x00", "\ufffd") if isinstance(value, str) and "\x00" in value else value
+
+
+def _has_nul(values: Any) -> bool:
+    return any(isinstance(v, str) and "\x00" in v for v in values)
+
+
+def _no_nul_characters(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any,
+                       _executemany: bool) -> tuple[str, Any]:
+    """Store U+0000 as U+FFFD, on every engine: PostgreSQL's text cannot hold it (the statement
+    fails, even a SELECT), and a stranger's post or a form field may carry one. The listener
+    already strips control characters; this is the one rule for every other path."""
+    # One row (a dict, or a tuple of values) or several; "insertmanyvalues" sends one flat row
+    # even when the event says executemany, so the shape decides.
+    many = isinstance(parameters, list | tuple) and bool(parameters) and all(
+        isinstance(row, dict | list | tuple) for row in parameters)
+    rows = parameters if many else [parameters]
+    if not any(_has_nul(row.values() if isinstance(row, dict) else row) for row in rows if row):
+        return statement, parameters
+    cleaned = [({k: _no_nul(v) for k, v in row.items()} if isinstance(row, dict)
+                else type(row)(_no_nul(v) for v in row)) if row else row for row in rows]
+    return statement, type(parameters)(cleaned) if many else cleaned[0]
 
 
 def _sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:

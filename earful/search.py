@@ -1,7 +1,8 @@
 """Full-text search over mention text, portable: SQLite FTS5, PostgreSQL tsvector, else LIKE.
 
 `text_matches(query)` is one SQL condition compiled per dialect, so callers stay dialect-free.
-The FTS5 table and its triggers (SQLite) and the GIN index (PostgreSQL) come from migration 0002.
+The FTS5 table and its triggers (SQLite) come from migration 0002, the GIN index on an unaccented
+`simple` configuration (PostgreSQL) from 0008.
 Queries are words, never syntax: a stranger's `"` or `NEAR(` is matched as text, not obeyed.
 
 `newest_matches` resolves a query to row ids once, up to a cap: an `id IN (SELECT ... MATCH ...)`
@@ -166,12 +167,25 @@ def _sqlite(element: TextMatch, compiler: SQLCompiler, **kw: Any) -> str:
     return f"{ids} IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH {match})"
 
 
+# Migration 0008: the 'simple' parser and dictionary with diacritics folded (unaccent), so the
+# same words find the same mentions as SQLite's FTS5 table; the GIN index is on this expression.
+TS_CONFIG = "earful_search"
+
+
+def tsquery(query: str) -> str:
+    """Every word must appear, each as a prefix, in to_tsquery's syntax: `'no':* & 'sign':*`.
+
+    Not websearch_to_tsquery: it obeys quotes, `or` and `-`, and has no prefix match. The words
+    hold letters, digits and `_` only, so quoting each one cannot be escaped from.
+    """
+    return " & ".join(f"'{word}':*" for word in words(query))
+
+
 @compiles(TextMatch, "postgresql")
 def _postgresql(element: TextMatch, compiler: SQLCompiler, **kw: Any) -> str:
     text = compiler.process(element.column, **kw)
-    query = compiler.process(bindparam("ts_query", " ".join(words(element.query)),
-                                       unique=True), **kw)
-    return f"to_tsvector('simple', {text}) @@ plainto_tsquery('simple', {query})"
+    query = compiler.process(bindparam("ts_query", tsquery(element.query), unique=True), **kw)
+    return f"to_tsvector('{TS_CONFIG}', {text}) @@ to_tsquery('{TS_CONFIG}', {query})"
 
 
 @compiles(TextMatch)

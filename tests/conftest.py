@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session
 
 from earful import runtime
@@ -19,6 +20,7 @@ from earful.db import make_engine, session_factory
 from earful.migrate import upgrade
 from earful.runtime import Runtime
 from earful.settings import Settings, load_settings
+from tests.pg_server import PostgresMissing, ThrowawayPostgres
 
 ROOT = Path(__file__).resolve().parent.parent
 _blocked: list[str] = []
@@ -94,7 +96,7 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Migrate once; each test copies the file (faster than migrating per test)."""
+    """Migrate once; each SQLite test copies the file (faster than migrating per test)."""
     path = tmp_path_factory.mktemp("template") / "template.db"
     engine = make_engine(f"sqlite:///{path}")
     upgrade(engine)
@@ -102,14 +104,106 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+class PostgresDatabases:
+    """One throwaway cluster per test session; databases made from a migrated template.
+
+    `CREATE DATABASE ... TEMPLATE` copies the migrated schema in about 30 ms and
+    `DROP DATABASE ... WITH (FORCE)` removes a test's database even if a connection leaked.
+    """
+
+    TEMPLATE = "earful_template"
+
+    def __init__(self, server: ThrowawayPostgres, admin: Engine) -> None:
+        self.server = server
+        self.admin = admin
+        self.count = 0
+        self.migrated = False
+
+    def _execute(self, sql: str) -> None:
+        with self.admin.connect() as connection:
+            connection.exec_driver_sql(sql)
+
+    def create(self, migrated: bool = True) -> str:
+        """A new database, migrated (from the template) or empty; returns its URL."""
+        if migrated and not self.migrated:
+            self._execute(f"CREATE DATABASE {self.TEMPLATE}")
+            engine = make_engine(self.server.url(self.TEMPLATE))
+            upgrade(engine)
+            engine.dispose()  # a template with a connection open cannot be copied
+            self.migrated = True
+        self.count += 1
+        name = f"test_{self.count}"
+        template = self.TEMPLATE if migrated else "template0"
+        self._execute(f"CREATE DATABASE {name} TEMPLATE {template}")
+        return self.server.url(name)
+
+    def drop(self, url: str) -> None:
+        self._execute(f"DROP DATABASE IF EXISTS {url.rsplit('/', 1)[-1]} WITH (FORCE)")
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresDatabases]:
+    """The session's PostgreSQL cluster, started on first use (`-m "not postgres"` never does).
+
+    Missing server binaries fail every PostgreSQL test with the reason: a skip would let a
+    machine without PostgreSQL pass a suite that never ran there.
+    """
+    server = ThrowawayPostgres()
+    try:
+        server.start()
+    except PostgresMissing as missing:
+        server.stop()
+        pytest.fail(str(missing), pytrace=False)
+    except BaseException:
+        server.stop()
+        raise
+    admin = create_engine(server.url("postgres"), isolation_level="AUTOCOMMIT", pool_size=1)
+    try:
+        yield PostgresDatabases(server, admin)
+    finally:
+        admin.dispose()
+        server.stop()
+
+
+ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+def _fresh_database(request: pytest.FixtureRequest, folder: Path, template: Path | None,
+                    ) -> Iterator[str]:
+    """A database of the test's engine: migrated (template given) or empty; dropped after."""
+    if request.param == "sqlite":
+        path = folder / "test.db"
+        if template is not None:
+            shutil.copyfile(template, path)
+        yield f"sqlite:///{path}"
+        return
+    databases: PostgresDatabases = request.getfixturevalue("postgres")
+    url = databases.create(migrated=template is not None)
+    try:
+        yield url
+    finally:
+        databases.drop(url)
+
+
+@pytest.fixture(params=ENGINES)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path,
+                 migrated_template: Path) -> Iterator[str]:
+    """A migrated database of its own for the test, once on SQLite and once on PostgreSQL."""
+    yield from _fresh_database(request, tmp_path, migrated_template)
+
+
+@pytest.fixture(params=ENGINES)
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database (no schema) on each engine, for the migration tests."""
+    yield from _fresh_database(request, tmp_path, None)
+
+
 @pytest.fixture
-def rt(settings: Settings, tmp_path: Path, migrated_template: Path) -> Iterator[Runtime]:
-    """A migrated SQLite database in tmp_path and the default classifier model."""
+def rt(settings: Settings, database_url: str) -> Iterator[Runtime]:
+    """A migrated database of the test's engine and the default classifier model."""
     from classifier import load_model
 
-    database = tmp_path / "test.db"
-    shutil.copyfile(migrated_template, database)
-    engine = make_engine(f"sqlite:///{database}")
+    engine = make_engine(database_url)
     current = Runtime(settings=settings, engine=engine, sessions=session_factory(engine),
                       model=_model(load_model))
     runtime.install(current)

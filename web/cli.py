@@ -35,6 +35,9 @@ def _create_app() -> Flask:
         sys.exit(2)
     settings = app.config["EARFUL_RUNTIME"].settings
     logging.getLogger().setLevel("DEBUG" if _verbose else settings.app.log_level.upper())
+    command = click.get_current_context(silent=True)
+    if command is not None:  # close the pool when the command ends: PostgreSQL sees a clean exit
+        command.call_on_close(app.config["EARFUL_RUNTIME"].engine.dispose)
     return app
 
 

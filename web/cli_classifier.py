@@ -39,7 +39,11 @@ def _runtime() -> Any:
     except RuntimeError:
         from web.context import build_runtime
 
-        return build_runtime(with_model=False)
+        built = build_runtime(with_model=False)
+        command = click.get_current_context(silent=True)
+        if command is not None:  # close the pool when the command ends (as web/cli.py does)
+            command.call_on_close(built.engine.dispose)
+        return built
 
 
 def _model() -> Any:

@@ -16,7 +16,7 @@ from flask import Flask, render_template, request
 from werkzeug.exceptions import BadRequest, HTTPException, NotFound
 from werkzeug.routing import BaseConverter
 
-MAX_ID = 2**62  # below SQLite's 2**63 - 1, with room for arithmetic
+MAX_ID = 2**31 - 1  # ids are INTEGER columns: PostgreSQL's stop here (SQLite's at 2**63 - 1)
 MAX_DIGITS = 19
 FIRST_DAY, LAST_DAY = date(1970, 1, 1), date(2999, 12, 31)  # far enough; no overflow a day later
 MAX_TEXT = 2000

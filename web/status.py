@@ -34,10 +34,10 @@ from earful.work.status_page import (
     updates_for,
 )
 from web.db import get_db, get_runtime
+from web.params import MAX_ID
 
 bp = Blueprint("status", __name__)
 CACHE = "public, max-age=30"
-MAX_ID = 2**63 - 1  # Flask's int converter takes any length; SQLite's integers stop here
 FEED_ENTRIES = 50
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # "never changed", where a time is required
 ATOM = "http://www.w3.org/2005/Atom"
@@ -76,6 +76,7 @@ def incident(incident_id: int) -> Response:
     settings = get_runtime().settings
     lang, explicit = _language(settings)
     session = get_db()
+    # Flask's int converter takes any length; ids stop at MAX_ID
     found = session.get(Incident, incident_id) if incident_id <= MAX_ID else None
     if found is None or not found.public:
         html = render_template("status/incident.html", incident=None,

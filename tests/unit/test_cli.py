@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +20,12 @@ Run = Callable[..., Result]
 
 
 @pytest.fixture
-def earful(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
-    """Run `earful ...` with settings.toml copied into a temporary folder."""
+def earful(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, database_url: str) -> Run:
+    """Run `earful ...` with settings.toml copied into a temporary folder, on the test's
+    database (SQLite and PostgreSQL), named the way an operator names it: EARFUL_DATABASE_URL."""
     (tmp_path / "settings.toml").write_text((ROOT / "settings.toml").read_text())
     monkeypatch.setenv("EARFUL_SETTINGS", str(tmp_path / "settings.toml"))
-    monkeypatch.delenv("EARFUL_DATABASE_URL", raising=False)
+    monkeypatch.setenv("EARFUL_DATABASE_URL", database_url)
     monkeypatch.delenv("EARFUL_ADMIN_PASSWORD", raising=False)
 
     def run(*args: str, input: str | None = None) -> Result:
@@ -169,21 +171,26 @@ def test_classifier_commands_through_the_real_cli(earful: Run, tmp_path: Path) -
     assert earful("train", "--rollback").exit_code == 0
 
 
-def _instance_session(tmp_path: Path) -> Any:
+@contextlib.contextmanager
+def _instance_session(url: str) -> Iterator[Any]:
     from earful.db import make_engine, session_factory
 
-    engine = make_engine(f"sqlite:///{tmp_path / 'instance' / 'earful.db'}")
-    return session_factory(engine)()
+    engine = make_engine(url)
+    try:
+        with session_factory(engine)() as session:
+            yield session
+    finally:
+        engine.dispose()
 
 
-def test_label_from_the_cli_is_the_consoles_correction(earful: Run, tmp_path: Path) -> None:
+def test_label_from_the_cli_is_the_consoles_correction(earful: Run, database_url: str) -> None:
     """One vocabulary ("true"/"false"), the SLA follows, and the change is audited."""
     from sqlalchemy import select
 
     from earful.models import AuditLog, LabelCorrection, Mention
 
     assert earful("demo", "--instant").exit_code == 0
-    with _instance_session(tmp_path) as session:
+    with _instance_session(database_url) as session:
         target = session.scalars(select(Mention).where(
             Mention.complaint.is_(True), Mention.urgency != "low",
             Mention.status == "new")).first()
@@ -192,7 +199,7 @@ def test_label_from_the_cli_is_the_consoles_correction(earful: Run, tmp_path: Pa
     result = earful("label", str(mention_id), "--complaint", "false", "--urgency", "low")
     assert result.exit_code == 0, result.output
     assert earful("label", str(mention_id), "--complaint", "no").exit_code != 0
-    with _instance_session(tmp_path) as session:
+    with _instance_session(database_url) as session:
         correction = session.scalars(select(LabelCorrection).where(
             LabelCorrection.field == "complaint")).one()
         assert (correction.old_value, correction.new_value) == ("true", "false")
@@ -202,7 +209,7 @@ def test_label_from_the_cli_is_the_consoles_correction(earful: Run, tmp_path: Pa
         assert "label.correct" in session.scalars(select(AuditLog.action)).all()
 
 
-def test_outbox_commands(earful: Run, tmp_path: Path) -> None:
+def test_outbox_commands(earful: Run, tmp_path: Path, database_url: str) -> None:
     import uuid
 
     from sqlalchemy import select
@@ -214,7 +221,7 @@ def test_outbox_commands(earful: Run, tmp_path: Path) -> None:
     assert earful("demo", "--instant").exit_code == 0
     assert "the outbox is empty" in earful("outbox").output
     settings = load_settings(tmp_path / "settings.toml")
-    with _instance_session(tmp_path) as session:
+    with _instance_session(database_url) as session:
         user = User(username="cli-agent", password_hash="x", role="agent")
         session.add(user)
         session.flush()
@@ -232,6 +239,6 @@ def test_outbox_commands(earful: Run, tmp_path: Path) -> None:
     cancel = earful("outbox", "cancel", str(row_id))
     assert cancel.exit_code != 0 and "cannot be cancelled" in cancel.output
     assert "no outbox row #999" in earful("outbox", "cancel", "999").output
-    with _instance_session(tmp_path) as session:
+    with _instance_session(database_url) as session:
         assert session.get(OutboxReply, row_id).status == "sent"  # type: ignore[union-attr]
     assert "due time(s) changed" in earful("sla", "recompute").output

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,10 +28,10 @@ BAD_SCORE = "Please choose a score from 1 to 5."
 
 
 @pytest.fixture
-def rt(settings: Settings, tmp_path: Path, migrated_template: Path) -> Iterator[Runtime]:
+def rt(settings: Settings, database_url: str) -> Iterator[Runtime]:
     """No classifier (nothing here classifies); the brand answers on every platform."""
     settings.csat.enabled = True
-    with console_runtime(settings, tmp_path, migrated_template) as current:
+    with console_runtime(settings, database_url) as current:
         yield current
 
 

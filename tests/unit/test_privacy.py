@@ -109,10 +109,14 @@ def test_backup_of_postgresql_points_to_pg_dump() -> None:
 
 
 def _cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *args: str,
-         input: str | None = None) -> tuple[int, str]:
+         input: str | None = None, database_url: str | None = None) -> tuple[int, str]:
+    """`earful ...` in-process; on the instance's SQLite file unless a database is given."""
     (tmp_path / "settings.toml").write_text((ROOT / "settings.toml").read_text())
     monkeypatch.setenv("EARFUL_SETTINGS", str(tmp_path / "settings.toml"))
-    monkeypatch.delenv("EARFUL_DATABASE_URL", raising=False)
+    if database_url:
+        monkeypatch.setenv("EARFUL_DATABASE_URL", database_url)
+    else:
+        monkeypatch.delenv("EARFUL_DATABASE_URL", raising=False)
     try:
         result = CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
     finally:
@@ -242,26 +246,30 @@ def test_forgetting_an_unknown_author_is_an_error(rt: Runtime, session: Session)
     assert session.scalars(select(AuditLog)).all() == []
 
 
-def test_authors_forget_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_authors_forget_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                 database_url: str) -> None:
     from earful.db import make_engine, session_factory
     from earful.settings import load_settings
 
-    assert _cli(tmp_path, monkeypatch, "db", "upgrade")[0] == 0
+    assert _cli(tmp_path, monkeypatch, "db", "upgrade", database_url=database_url)[0] == 0
     settings = load_settings(tmp_path / "settings.toml")
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url)  # the test's database, as the CLI saw it
     with session_factory(engine)() as session:
         from classifier import load_model
 
         ingest(session, [record("my bill is wrong", author="ana", raw={"t": 1})],
                model=load_model())
         session.commit()
-    code, output = _cli(tmp_path, monkeypatch, "authors", "forget", "x", "nobody", "--yes")
+    code, output = _cli(tmp_path, monkeypatch, "authors", "forget", "x", "nobody", "--yes",
+                        database_url=database_url)
     assert code != 0 and "no author" in output
-    code, output = _cli(tmp_path, monkeypatch, "authors", "forget", "x", "@ANA", input="n\n")
+    code, output = _cli(tmp_path, monkeypatch, "authors", "forget", "x", "@ANA", input="n\n",
+                        database_url=database_url)
     assert code != 0  # declined: nothing changed
     with session_factory(engine)() as session:
         assert session.scalars(select(Mention.text)).one() == "my bill is wrong"
-    code, output = _cli(tmp_path, monkeypatch, "authors", "forget", "x", "@ANA", input="y\n")
+    code, output = _cli(tmp_path, monkeypatch, "authors", "forget", "x", "@ANA", input="y\n",
+                        database_url=database_url)
     assert code == 0, output
     assert "1 mention(s) purged" in output
     with session_factory(engine)() as session:

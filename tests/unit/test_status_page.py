@@ -8,7 +8,6 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from pathlib import Path
 from types import NoneType
 from typing import Any
 
@@ -44,8 +43,8 @@ _ids = itertools.count(1)
 
 
 @pytest.fixture
-def rt(settings: Settings, tmp_path: Path, migrated_template: Path) -> Iterator[Runtime]:
-    with console_runtime(settings, tmp_path, migrated_template) as current:
+def rt(settings: Settings, database_url: str) -> Iterator[Runtime]:
+    with console_runtime(settings, database_url) as current:
         yield current
 
 

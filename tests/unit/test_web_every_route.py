@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -19,8 +18,8 @@ PUBLIC = {"static", "auth.login", "csat.survey",
 
 
 @pytest.fixture
-def rt(settings: Settings, tmp_path: Path, migrated_template: Path) -> Iterator[Runtime]:
-    with console_runtime(settings, tmp_path, migrated_template) as current:
+def rt(settings: Settings, database_url: str) -> Iterator[Runtime]:
+    with console_runtime(settings, database_url) as current:
         yield current
 
 

@@ -4,7 +4,6 @@ failures, lockouts and account changes are audited and shown readably."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -28,9 +27,9 @@ from web.auth import REFUSED
 
 
 @pytest.fixture
-def rt(settings: Settings, tmp_path: Path, migrated_template: Path) -> Iterator[Runtime]:
+def rt(settings: Settings, database_url: str) -> Iterator[Runtime]:
     settings.console.signin_failures_per_address = 8
-    with console_runtime(settings, tmp_path, migrated_template) as current:
+    with console_runtime(settings, database_url) as current:
         with current.sessions() as session:
             add_user(session, "boss", "admin")
             add_user(session, "lena", "agent", display_name="Lena")

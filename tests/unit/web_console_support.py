@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import shutil
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -29,15 +27,14 @@ _ids = itertools.count(1)
 
 
 @contextlib.contextmanager
-def console_runtime(settings: Settings, folder: Path, template: Path) -> Iterator[Runtime]:
-    """A migrated database and no classifier: the console never classifies, so its tests do
-    not wait for (or break with) whichever model the classifier stage ships."""
+def console_runtime(settings: Settings, database_url: str) -> Iterator[Runtime]:
+    """The test's migrated database (`database_url`: SQLite and PostgreSQL) and no classifier:
+    the console never classifies, so its tests do not wait for (or break with) whichever model
+    the classifier stage ships."""
     # The brand answers on every platform (a test about a missing account removes them).
     settings.accounts = [AccountSettings(platform=p, handle="LumenMobile")
                          for p in ("x", "reddit", "mastodon", "bluesky")]
-    database = folder / "console.db"
-    shutil.copyfile(template, database)
-    engine = make_engine(f"sqlite:///{database}")
+    engine = make_engine(database_url)
     current = Runtime(settings=settings, engine=engine, sessions=session_factory(engine))
     runtime.install(current)
     try:

@@ -6,7 +6,6 @@ They override the shared `rt`, whose runtime loads the classifier: the console n
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -18,8 +17,8 @@ from tests.unit.web_console_support import console_runtime, make_app
 
 
 @pytest.fixture
-def rt(settings: Settings, tmp_path: Path, migrated_template: Path) -> Iterator[Runtime]:
-    with console_runtime(settings, tmp_path, migrated_template) as current:
+def rt(settings: Settings, database_url: str) -> Iterator[Runtime]:
+    with console_runtime(settings, database_url) as current:
         yield current
 
 
