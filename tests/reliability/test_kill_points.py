@@ -52,16 +52,19 @@ POLL_KILLS: dict[str, tuple[str, str, int, bool]] = {
         "sqlalchemy.engine.default:DefaultDialect.do_commit", "after", 2, True),
 }
 
-DISPATCH_KILLS: dict[str, tuple[str, str, int]] = {
-    "after the claim, before any platform call": ("responder.dispatch:attempt", "before", 1),
+# name: (function in the child, before|after, which call, the claim committed before the kill?)
+DISPATCH_KILLS: dict[str, tuple[str, str, int, bool]] = {
+    "claiming, before the claim's commit": ("earful.work.outbox:claim_due", "after", 1, False),
+    "after the claim, before any platform call": (
+        "responder.dispatch:attempt", "before", 1, True),
     "after looking up the target, before posting": (
-        "listener.platforms.x:XAdapter.get_post", "after", 1),
+        "listener.platforms.x:XAdapter.get_post", "after", 1, True),
     "after the platform accepted, before recording": (
-        "listener.platforms.x:XAdapter.post", "after", 1),
-    "recording the post, before the commit": ("earful.work.outbox:mark_sent", "after", 1),
-    "after the first reply was recorded": ("responder.dispatch:attempt", "before", 2),
+        "listener.platforms.x:XAdapter.post", "after", 1, True),
+    "recording the post, before the commit": ("earful.work.outbox:mark_sent", "after", 1, True),
+    "after the first reply was recorded": ("responder.dispatch:attempt", "before", 2, True),
     "after the second post, the first recorded": (
-        "listener.platforms.x:XAdapter.post", "after", 2),
+        "listener.platforms.x:XAdapter.post", "after", 2, True),
 }
 
 
@@ -207,9 +210,13 @@ def test_a_killed_dispatch_posts_each_reply_exactly_once(
     rt.settings.accounts = [x_account()]
     queued = _queue_replies(rt, state, 3)
 
-    driver.run(rt, tmp_path, "dispatch", base, clock, DISPATCH_KILLS[point])
+    target, when, call, claimed = DISPATCH_KILLS[point]
+    driver.run(rt, tmp_path, "dispatch", base, clock, (target, when, call))
     statuses = {row.status for row in _outbox(rt).values()}
-    assert OutboxStatus.SENDING in statuses  # claimed before the first platform call
+    if claimed:  # the claim was committed before the first platform call
+        assert OutboxStatus.SENDING in statuses
+    else:  # the claim's transaction died with the process: the rows are as queued
+        assert statuses == {OutboxStatus.QUEUED} and state.posts_by_brand() == []
 
     rt.publishers["x"] = x_adapter(base)
     clock.advance(seconds=rt.settings.responder.claim_lease_seconds + 1)  # the child's lease
