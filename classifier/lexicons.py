@@ -261,20 +261,22 @@ def _sentiment_patterns() -> dict[str, re.Pattern[str]]:
     return {name: _compile(entries) for name, entries in SENTIMENT_WORDS.items()}
 
 
+_BRACKETS_RE = re.compile(r"\\.|[()\[\]|]", re.DOTALL)
+
+
 def _scan(entry: str) -> list[tuple[int, str, int]]:
-    """(index, character, bracket depth before it) for the unescaped characters of a pattern."""
-    out, depth, i = [], 0, 0
-    while i < len(entry):
-        ch = entry[i]
-        if ch == "\\":
-            i += 2
+    """(index, character, bracket depth before it) for the unescaped brackets and bars of a
+    pattern (a regex walks to them: a Python loop over every character cost ~0.1 s at load)."""
+    out, depth = [], 0
+    for match in _BRACKETS_RE.finditer(entry):
+        ch = match.group()
+        if ch[0] == "\\":
             continue
         if ch in ")]":
             depth -= 1
-        out.append((i, ch, depth))
+        out.append((match.start(), ch, depth))
         if ch in "([":
             depth += 1
-        i += 1
     return out
 
 
@@ -306,11 +308,14 @@ def _expand(entry: str, limit: int = 16) -> list[str]:
     return out if len(out) <= limit else [entry]
 
 
-def _split_first_letter(entries: tuple[str, ...]) -> tuple[dict[str, list[str]], list[str]]:
-    """Folded entries grouped by a literal first letter (the tails), and the others."""
+def _split_first_letter(entries: tuple[str, ...], expanded: bool = False
+                        ) -> tuple[dict[str, list[str]], list[str]]:
+    """Folded entries grouped by a literal first letter (the tails), and the others.
+    `expanded`: the entries are already folded and expanded (`_rubric_index`)."""
     groups: dict[str, list[str]] = {}
     rest: list[str] = []
-    for entry in dict.fromkeys(x for e in entries for x in _expand(fold(e))):
+    for entry in (entries if expanded else
+                  dict.fromkeys(x for e in entries for x in _expand(fold(e)))):
         if len(entry) > 1 and entry[0].isalnum() and entry[1] not in "?*+{" \
                 and not _top_level_bar(entry):
             groups.setdefault(entry[0], []).append(entry[1:])
@@ -319,11 +324,38 @@ def _split_first_letter(entries: tuple[str, ...]) -> tuple[dict[str, list[str]],
     return groups, rest
 
 
-def _compile_grouped(entries: tuple[str, ...]) -> re.Pattern[str]:
-    """Like `_compile`, with the entries grouped by their first letter (see `_rubric_pattern`)."""
-    groups, rest = _split_first_letter(entries)
+def _compile_grouped(entries: tuple[str, ...], expanded: bool = False) -> re.Pattern[str]:
+    """Like `_compile`, with the entries grouped by their first letter (see `_finder`)."""
+    groups, rest = _split_first_letter(entries, expanded)
     parts = [re.escape(ch) + "(?:" + "|".join(tails) + ")" for ch, tails in groups.items()]
-    return re.compile("(?<!\\w)(?:" + "|".join(parts + rest) + ")")
+    return re.compile("(?<!\\w)(?:" + "|".join(parts + [_first_letters(e) for e in rest]) + ")")
+
+
+def _first_letters(entry: str) -> str:
+    """An entry that opens with a long alternation ("(?:flight|train|...) ... cancelled"),
+    behind a look-ahead for the letters its options start with, so that the engine tries it
+    only where one of them stands (not at every word: ~25 us a text)."""
+    firsts = _opening_letters(entry)
+    return entry if firsts is None else "(?=[" + "".join(sorted(firsts)) + "])" + entry
+
+
+def _opening_letters(entry: str) -> set[str] | None:
+    """The letters every match of an entry opening with a group starts with, or None."""
+    if not entry.startswith("(?:"):
+        return {entry[0]} if entry[:1].isalnum() and entry[1:2] not in ("?", "*", "{") \
+            else None
+    chars = _scan(entry)
+    close = next((i for i, ch, depth in chars if ch == ")" and depth == 0), None)
+    if close is None or entry[close + 1:close + 2] in ("?", "*", "{"):
+        return None
+    bars = [i for i, ch, depth in chars if ch == "|" and depth == 1 and i < close]
+    firsts: set[str] = set()
+    for start in [2, *bars]:
+        option = _opening_letters(entry[start + 1:close])
+        if option is None:
+            return None
+        firsts |= option
+    return firsts
 
 
 _PREFIX_LEN = 3
@@ -346,28 +378,48 @@ def _literal_prefix(entry: str) -> str:
 Entries = tuple[tuple[str, str], ...]  # (reason code, its folded entries joined by "|")
 
 
-@lru_cache(maxsize=1)
-def _rubric_index() -> tuple[re.Pattern[str], dict[str, Entries], Entries]:
-    """Where a rubric phrase starts (one pattern of every entry), and which reasons' entries
-    may start there, by literal prefix (plus the few entries without one).
+_SCRIPTS = {"el": re.compile("[\u0370-\u03ff]"), "ru": re.compile("[\u0400-\u04ff]")}
 
-    The finder is grouped by first letter, so that at a word start the engine tries one
-    group rather than ~2,500 entries: ~50 us a tweet instead of ~270 us for ten flat
-    alternations (named groups per reason were slower still: captures cost on every branch).
-    Which reasons matched is then asked of each reason's entries with the prefix found
-    there, compiled on first use (`_entries_pattern`): compiling every reason's own
-    alternation at load doubled the ~0.25 s the finder takes. The reasons found are those of
-    one pattern per entry (tests/unit/test_classifier_rubric_index.py).
+
+def _script(entry: str) -> str:
+    """"el" or "ru" for an entry that starts with a Greek or Cyrillic letter, else "latin"."""
+    return next((script for script, letters in _SCRIPTS.items() if letters.match(entry)),
+                "latin")
+
+
+@lru_cache(maxsize=1)
+def _rubric_index() -> tuple[dict[str, tuple[str, ...]], dict[str, Entries], Entries]:
+    """The folded entries by the script they start in (for `_finder`), and which reasons'
+    entries may start at a place, by literal prefix (plus the few entries without one).
+
+    Which reasons matched where a finder stopped is asked of each reason's entries with the
+    prefix found there, compiled on first use (`_entries_pattern`): compiling every reason's
+    own alternation at load doubled the ~0.25 s the finders take. The reasons found are those
+    of one pattern per entry (tests/unit/test_classifier_rubric_index.py).
     """
     by_prefix: dict[str, dict[str, list[str]]] = {}
+    by_script: dict[str, list[str]] = {"latin": [], **{script: [] for script in _SCRIPTS}}
     for code, (_, _, entries) in URGENCY_REASONS.items():
         for entry in dict.fromkeys(x for e in entries for x in _expand(fold(e))):
             by_prefix.setdefault(_literal_prefix(entry), {}).setdefault(code, []).append(entry)
+            by_script[_script(entry)].append(entry)
     index = {prefix: tuple((code, "|".join(group)) for code, group in codes.items())
              for prefix, codes in by_prefix.items()}
-    finder = _compile_grouped(tuple(e for _, _, entries in URGENCY_REASONS.values()
-                                    for e in entries))
-    return finder, index, index.pop("", ())
+    return ({script: tuple(dict.fromkeys(entries)) for script, entries in by_script.items()},
+            index, index.pop("", ()))
+
+
+@lru_cache(maxsize=len(_SCRIPTS) + 1)
+def _finder(script: str) -> re.Pattern[str]:
+    """Where a rubric phrase of one script starts: its entries in one pattern.
+
+    Grouped by first letter, so that at a word start the engine tries one group rather than
+    ~2,000 entries: ~50 us a tweet instead of ~270 us for ten flat alternations (named groups
+    per reason were slower still: captures cost on every branch). Compiled on the first text
+    that has a letter of the script, so a deployment that never sees Greek or Russian never
+    pays for their entries (about a third).
+    """
+    return _compile_grouped(_rubric_index()[0][script], expanded=True)
 
 
 @cache  # bounded by the (prefix, reason) pairs; most are never asked
@@ -521,13 +573,16 @@ def phrases_found(folded: str) -> set[str]:
     """The reason codes with a phrase somewhere in `folded` that no negation just precedes
     (for the codes in rubric_words.NEGATABLE); no other guard applied."""
     found: set[str] = set()
-    finder, pos = _rubric_index()[0], 0
-    while (match := finder.search(folded, pos)) is not None:
-        at = match.start()
-        for code in _starting_at(folded, at) - found:
-            if code not in rubric_words.NEGATABLE or not _negated_before(folded, at):
-                found.add(code)
-        pos = at + 1  # the next phrase may start inside this one
+    scripts = ["latin", *(script for script, letters in _SCRIPTS.items()
+                          if letters.search(folded))]
+    for script in scripts:
+        finder, pos = _finder(script), 0
+        while (match := finder.search(folded, pos)) is not None:
+            at = match.start()
+            for code in _starting_at(folded, at) - found:
+                if code not in rubric_words.NEGATABLE or not _negated_before(folded, at):
+                    found.add(code)
+            pos = at + 1  # the next phrase may start inside this one
     return found
 
 
