@@ -25,6 +25,7 @@ FUTURE_SLACK = timedelta(days=1)  # platform clocks drift; beyond this a date is
 # Keep newlines and tabs; drop other C0/C1 controls, which can corrupt logs and terminals.
 _CONTROL = {c for c in range(0x20) if c not in (0x09, 0x0A)} | {0x7F} | set(range(0x80, 0xA0))
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})?")
 _STRIP = dict.fromkeys(_CONTROL) | {0x202E: None, 0x202D: None}  # no bidi overrides either
 
 
@@ -132,9 +133,18 @@ class MentionRecord:
             author=author,
             conversation_id=clean_text(self.conversation_id, MAX_ID_CHARS) or None,
             parent_external_id=clean_text(self.parent_external_id, MAX_ID_CHARS) or None,
-            lang=clean_text(self.lang, 8).lower() or None,
+            lang=_language_tag(self.lang),
             raw=clean_json(self.raw) if self.raw is not None else None,
         )
+
+
+def _language_tag(value: object) -> str | None:
+    """A platform's language hint ("en", "pt-br"), or None: it overrides the classifier's own
+    detection, so junk here would label a mention in a language that does not exist."""
+    if not isinstance(value, str):
+        return None
+    tag = value.strip().lower().replace("_", "-")
+    return tag if _LANGUAGE_TAG.fullmatch(tag) else None
 
 
 def _plausible_time(value: datetime) -> datetime:

@@ -359,7 +359,7 @@ def status_record(status: Mapping[str, Any], own_id: str | None) -> MentionRecor
         raise ValueError("a boost, not a post")
     account = _get(status, "account") or {}
     author = None
-    if isinstance(account, dict) and _get(account, "id") is not None:
+    if isinstance(account, dict) and _opaque_id(_get(account, "id")) is not None:
         author = AuthorRecord(
             external_id=str(account["id"]), handle=str(_get(account, "acct") or ""),
             display_name=str(_get(account, "display_name") or ""),
@@ -368,8 +368,10 @@ def status_record(status: Mapping[str, Any], own_id: str | None) -> MentionRecor
     warning = html_to_text(_get(status, "spoiler_text"))
     if warning:
         text = f"CW: {warning}\n\n{text}"
-    status_id = str(status["id"])
-    parent = _get(status, "in_reply_to_id")
+    status_id = _opaque_id(status["id"])
+    if status_id is None:
+        raise ValueError(f"not a status id: {status['id']!r:.60}")
+    parent = _opaque_id(_get(status, "in_reply_to_id"))
     return MentionRecord(
         platform=PLATFORM, external_id=status_id, text=text,
         created_at=_datetime(status["created_at"]),
@@ -378,11 +380,22 @@ def status_record(status: Mapping[str, Any], own_id: str | None) -> MentionRecor
         # The REST API names no thread root: a top-level status starts its own conversation,
         # replies are threaded through their parent.
         conversation_id=None if parent is not None else status_id,
-        parent_external_id=str(parent) if parent is not None else None,
+        parent_external_id=parent,
         lang=_get(status, "language"),
         raw={"uri": str(_get(status, "uri") or ""), "visibility": _get(status, "visibility")},
         is_own=own_id is not None and author is not None and author.external_id == own_id,
     )
+
+
+def _opaque_id(value: Any) -> str | None:
+    """A Mastodon id: an opaque string (Mastodon.py's are a str subclass) or a whole number;
+    None for anything else, so a missing id is never stored as the post "None"."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return None
+    if isinstance(value, int) and value < 0:
+        return None
+    text = str(value).strip()
+    return text or None
 
 
 def _datetime(value: Any) -> datetime:

@@ -5,7 +5,8 @@ payload of that platform: fields deleted, retyped (numbers, lists, objects, null
 infinities), or replaced by huge strings and odd Unicode (lone surrogates, NUL, bidi marks,
 combining marks, non-ASCII digits), and wholly junk items. The real client library reads it,
 the adapter normalises it, `ingest` stores it, all through the poll job. Every poll must end
-"stored" with both good posts stored; because the fake and the database carry over from one
+"stored" with both good posts stored and nothing stored under an id the platform did not give
+(a missing id is not the post "None"); because the fake and the database carry over from one
 example to the next, a later example's good posts also prove that no junk item moved the
 cursor past them. Examples are derandomised and bounded: the suite's time matters.
 """
@@ -15,9 +16,10 @@ from __future__ import annotations
 import copy
 import itertools
 import json
+import re
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -39,6 +41,7 @@ from listener.platforms.mastodon import MastodonAdapter
 from listener.platforms.reddit import RedditAdapter, make_reddit
 from listener.platforms.x import TWITTER_EPOCH_MS, XAdapter
 from listener.platforms.x import make_client as x_client
+from listener.records import MAX_ID_CHARS, clean_text
 from tests.integration.fakes import fake_bluesky, fake_mastodon, fake_reddit, fake_x
 from tests.integration.fakes.serve import serve_wsgi
 
@@ -137,6 +140,8 @@ class Rig:
     good: Callable[[str], str]  # text -> the external id a good post is stored under
     spoil: Callable[[list[Any]], None]  # junk items served with the next page
     template: Callable[[], tuple[dict[str, Any], tuple[str, ...]]]  # a valid item, fixed keys
+    ident: Callable[[dict[str, Any]], str]  # the id a valid item is stored under
+    known: set[str] = field(default_factory=set)  # every id a stored mention may have
 
 
 def _injector(app: Flask, path: str, put: Callable[[Any, list[Any]], None]
@@ -173,7 +178,8 @@ def _x_rig(base: str, state: fake_x.XState, spoil: Callable[[list[Any]], None]) 
                           "verified": False, "public_metrics": {"followers_count": 12}}}
         return item, ()
 
-    return Rig(source, adapter, lambda text: state.add_tweet(text, alice), spoil, template)
+    return Rig(source, adapter, lambda text: state.add_tweet(text, alice), spoil, template,
+               lambda item: item["id"])
 
 
 def _x_put(body: Any, items: list[Any]) -> None:
@@ -209,7 +215,8 @@ def _reddit_rig(base: str, state: fake_reddit.RedditState) -> Rig:
         state.junk = list(items)
 
     return Rig(source, RedditAdapter(reddit, limits=limits, own_handles=["brandbot"]),
-               lambda text: state.add_post("LumenMobile", text, author="ann"), spoil, template)
+               lambda text: state.add_post("LumenMobile", text, author="ann"), spoil, template,
+               lambda item: item["data"]["name"])
 
 
 def _mastodon_rig(base: str, state: fake_mastodon.FakeMastodon) -> Rig:
@@ -239,7 +246,7 @@ def _mastodon_rig(base: str, state: fake_mastodon.FakeMastodon) -> Rig:
             state.add_raw_notification(item if isinstance(item, dict) else {
                 "type": "mention", "status": item})
 
-    return Rig(source, adapter, good, spoil, template)
+    return Rig(source, adapter, good, spoil, template, lambda item: item["status"]["id"])
 
 
 def _bluesky_rig(base: str, state: fake_bluesky.FakeBluesky,
@@ -270,7 +277,7 @@ def _bluesky_rig(base: str, state: fake_bluesky.FakeBluesky,
     def good(text: str) -> str:
         return str(state.add_post(text, by=customer, mention_brand=True)["uri"])
 
-    return Rig(source, adapter, good, spoil, template)
+    return Rig(source, adapter, good, spoil, template, lambda item: item["uri"])
 
 
 _clock: FrozenClock | None = None
@@ -336,10 +343,30 @@ def test_junk_beside_good_posts_never_crashes_a_poll_and_keeps_the_good_ones(
     items = [data.draw(mutated(template, keep), label="junk")
              for _ in range(data.draw(st.integers(1, 3), label="how many"))]
     good = {rig.good(f"lumen outage, good post {n} {clock.now():%H%M%S}") for n in range(2)}
+    rig.known |= good | {rig.ident(template)} | {_offered(rig, item) for item in items}
     rig.spoil(items)
     outcome = poll(rig.source.name, force=True)
     assert outcome.status == "stored", outcome.message
-    assert good <= _stored(rt, rig.source.platform)
+    stored = _stored(rt, rig.source.platform)
+    assert good <= stored
+    assert stored <= rig.known, f"stored under a made-up id: {sorted(stored - rig.known)!r:.300}"
+    with rt.sessions() as session:
+        langs = set(session.scalars(select(Mention.lang).distinct()))
+    assert all(lang is None or LANGUAGE_TAG.fullmatch(lang) for lang in langs), langs
+
+
+LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})?")
+
+
+def _offered(rig: Rig, item: Any) -> str:
+    """The id a junk item itself offers, when it is one (a string or a whole number)."""
+    try:
+        value = rig.ident(item)
+    except (KeyError, IndexError, TypeError):
+        return ""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return ""
+    return clean_text(str(value), MAX_ID_CHARS).strip()
 
 
 class Broken:
