@@ -80,6 +80,7 @@ DELETED_AUTHOR = "[deleted]"  # how Reddit shows a post whose author deleted the
 # ones ending in ";", so a person's "R&D" or "&copy" stays as typed.
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _THREAD = re.compile(r"/comments/([0-9a-z]+)/")
+_FULLNAME = re.compile(r"t[13]_[0-9a-z]{1,20}")  # kind, then a base-36 id (never "t3_None")
 USER_AGENT = "python:earful:0.1 (by /u/{handle})"  # the form Reddit's API rules ask for
 CREDENTIALS_HINT = "client_id, client_secret, ..."
 WRITE_PATHS = ("/api/comment", "/api/submit")  # never re-sent by prawcore (see _Requestor)
@@ -308,7 +309,7 @@ class RedditAdapter:
         if kind not in ("t1", "t3") or not isinstance(data, dict):
             raise InvalidRecord(f"not a post or comment (kind {kind!r})")
         name = data.get("name") or f"{kind}_{data['id']}"
-        if not isinstance(name, str) or not name.startswith(f"{kind}_"):
+        if not isinstance(name, str) or not _FULLNAME.fullmatch(name) or name[:2] != kind:
             raise InvalidRecord("missing or malformed fullname")
         if _is_gone(data):
             return None
