@@ -1013,7 +1013,32 @@ _MONEY = ("(?:money|refund|credit|dinero|reembolso|devolucion|argent|rembourse|a
 
 GENERAL: dict[str, dict[str, tuple[str, ...]]] = {
     "safety": {
-        "*": (f"{_MEDS}\\w*.{{0,60}}{_UNDELIVERED}",
+        "*": ("dead (?:mouse|rat|insect|cockroach|bug|fly|mice)",
+              "(?:insect|cockroach|maggot|worm|needle|nail|slug)s? in (?:my|the|our|his|her) ",
+              "(?:raton|cucaracha|gusano|insecto|aguja|clavo)\\w* (?:muert\\w* )?(?:en|dentro)",
+              "(?:souris|cafard|insecte|aiguille|clou)\\w* (?:mort\\w* )?(?:dans|en)",
+              "tote\\w* (?:maus|kakerlake|insekt)",
+              "(?:kakerlake|wurm|made|nadel)\\w* (?:in|im)\\b",
+              "(?:topo|scarafaggio|verme|insetto|ago|chiodo)\\w* (?:mort\\w* )?"
+              "(?:nel|nella|dentro)",
+              "(?:rato|barata|verme|inseto|agulha|prego)\\w* (?:mort\\w* )?(?:no|na|dentro)",
+              "(?:soarece|gandac|vierme|insecta)\\w* (?:mort\\w* )?(?:in|inauntru)",
+              "(?:ποντικ|κατσαριδ|σκουληκ|εντομ|βελον|προκ)\\w* (?:νεκρ\\w* )?(?:μεσα|στο|στη)",
+              "(?:мыш|таракан|черв|насеком|игл|гвозд)\\w* (?:в|внутри)\\b",
+              "(?:lift|elevator|ascensor|ascenseur|aufzug|fahrstuhl|ascensore|elevador|liftul|"
+              "ασανσερ|лифт)\\w* .{0,25}(?:dropped|fell|plunged|se desplomo|cayo|a chute|"
+              "abgesturzt|abgesackt|precipitat|caiu|a cazut|επεσε|упал|сорвал)",
+              "(?:had|tenido|tuvo|eu|hatte|avuto|teve|avut|επαθε|был\\w*) (?:an? |una |une |eine |"
+              "un |uma |o )?(?:bad |severe |grave |schwere |forte )?(?:reaction|reaccion|reaktion|"
+              "reazione|reacao|reactie|αντιδραση|реакци)",
+              "(?:gives?|giving|gave) (?:me |us |you )?(?:an? )?(?:electric )?shocks?",
+              "stromschlag", "gibt strom", "da curent", "a dat curent", "χτυπαει ρευμα",
+              "με χτυπησε ρευμα", "ηλεκτροπληξ", "бьет током", "ударил\\w* током",
+              "da (?:calambre|corriente)", "descarga electrica", "decharge electrique",
+              "(?:prend|pris|donne) (?:le |du |une )?(?:jus|courant|decharge)",
+              "(?:prende|da|preso) (?:la )?scossa", "scossa elettrica", "(?:da|dar|apanhei um) "
+              "choque", "choque eletrico",
+              f"{_MEDS}\\w*.{{0,60}}{_UNDELIVERED}",
               f"(?:wait|esper|attend|wartet|warte|aspett|astept|περιμεν|жд)\\w* .{{0,40}}{_MEDS}",
               "(?:pieces?|shards?|bits?|fragments?) of (?:glass|metal)", "(?:trozos|pedazos|"
               "restos) de (?:cristal|vidrio|metal)", "(?:morceaux?|bouts?|eclats?) de (?:verre|"
@@ -1063,7 +1088,14 @@ GENERAL: dict[str, dict[str, tuple[str, ...]]] = {
                "(?:испорчен|просрочен|тухл)"),
     },
     "fraud": {
-        "*": ("чужие (?:счета|карты)", "чуж(?:ои|ую) (?:счет|карту)",
+        "*": ("without my (?:consent|permission|authori[sz]ation|knowledge|agreement)",
+              "sin mi (?:consentimiento|autorizacion|permiso)", "sans mon (?:accord|autorisation|"
+              "consentement)", "ohne meine (?:zustimmung|erlaubnis|genehmigung)",
+              "senza il mio (?:consenso|permesso)", "sem a minha (?:autorizacao|permissao)",
+              "sem o meu (?:consentimento|conhecimento)", "fara acordul meu",
+              "fara (?:permisiunea|stirea) mea", "χωρισ (?:τη |την )?(?:συγκαταθεση|αδεια|εγκριση) "
+              "μου", "без моего (?:согласия|ведома|разрешения)",
+              "чужие (?:счета|карты)", "чуж(?:ои|ую) (?:счет|карту)",
               "(?:accounts?|people) i don'?t (?:know|recogni[sz]e)",
               "я (?:их|его|это|эти) не (?:делал|совершал|отправлял)",
               "(?:пропали|исчезли) (?:все )?деньги", "деньги (?:пропали|исчезли)",
@@ -1090,11 +1122,23 @@ GENERAL: dict[str, dict[str, tuple[str, ...]]] = {
                "(?:счет|карт|вклад)"),
     },
     "account_security": {
-        "*": ("codes? .{0,40}(?:i didn'?t (?:ask|request)|i never (?:asked|requested)|que no (?:h"
-              "e )?"
-              "pedi|que je n'ai pas demande|die ich nicht angefordert|che non ho richiesto|que nao "
-              "pedi|pe care nu (?:l-am|le-am) cerut|που δεν ζητησα|котор\\w* я не (?:запрашивал|"
-              "заказывал))", "(?:с|со) чуж\\w* (?:телефон|устроиств|номер)",
+        "*": ("(?:number|numero|nummer|numarul|αριθμο|номер)\\w* .{0,30}(?:new sim|another sim|"
+              "nueva sim|otra sim|nouvelle (?:carte )?sim|neue sim|nuova sim|novo (?:cartao )?sim|"
+              "alt sim|νεα sim|нов\\w* sim|другую sim)",
+              "(?:account|cuenta|compte|konto|conta|contul|λογαριασμο|аккаунт)\\w*.{0,40}"
+              "(?:another country|otro pais|l'etranger|dem ausland|altro paese|outro pais|"
+              "alta tara|αλλη χωρα|другой страны|из-за границы)",
+              "(?:from|desde|depuis|aus|da|a partir de|din|απο|из) (?:another country|otro pais|"
+              "l'etranger|dem ausland|un altro paese|outro pais|alta tara|αλλη χωρα|другой "
+              "страны)",
+              "(?:someone|somebody) is (?:using|logged into|in) my", "alguien (?:esta )?usando mi",
+              "qualcuno sta usando il mio", "alguem esta a usar a minha", "cineva foloseste",
+              "καποιοσ χρησιμοποιει", "кто-то (?:сидит|зашел|пользуется)",
+              "codes? .{0,40}(?:i didn'?t (?:ask|request)|i never (?:asked|requested)|"
+              "que no (?:he )?pedi|que je n'ai pas demande|die ich nicht angefordert|"
+              "che non ho richiesto|que nao pedi|pe care nu (?:l-am|le-am) cerut|που δεν ζητησα|"
+              "котор\\w* я не (?:запрашивал|заказывал))",
+              "(?:с|со) чуж\\w* (?:телефон|устроиств|номер)",
               "(?:someone|somebody) (?:has )?used my", "card details",
               # "my password was changed", passive, in every language
               "(?:mi )?contrasena (?:ha sido|fue) (?:cambiad|modificad)",

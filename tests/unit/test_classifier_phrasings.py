@@ -1,12 +1,13 @@
 """Everyday phrasings of the issue's categories in nine languages get the complaint and the
 urgency of their English twin, and the reasons agree with the complaint decision.
 
-The team's own sentences (issue 11), written in three rounds for tuning the rubric's third pass
+The team's own sentences (issue 11), written in rounds for tuning the rubric's third pass
 (rubric_words.GENERAL): none is from the parallel set in bench/parity/ or from any dataset. Each
-round was first run against the rubric as it stood (round 1: 86 of 127 right; round 2, written
-after round 1 was fixed: 34 of 59; round 3, after round 2: 25 of 36; round 4, after round 3: 34
-of 44; round 5: 30 of 44), then fixed with patterns meant for the whole category, not the
-sentence. "quiet" means low or normal and no complaint.
+round was first run against the rubric as it stood, then fixed with patterns meant for the whole
+category, not the sentence (round 1: 86 of 127 right before its fix; round 2: 34 of 59; round
+3: 25 of 36; round 4: 34 of 44; round 5: 30 of 44; round 6 is the held-out check in
+bench/parity/phrasings_round6.jsonl; round 7: 19 of 36). "quiet" means low or normal and no
+complaint.
 """
 
 from __future__ import annotations
@@ -410,7 +411,58 @@ ROUND_5 = [
     ('fr', 'quiet', 'Quand est-ce que la boutique de Lyon ouvre le dimanche ?'),
     ('ru', 'quiet', 'Как поменять тариф через приложение?'),
 ]
-CASES = ROUND_1 + ROUND_2 + ROUND_3 + ROUND_4 + ROUND_5
+# round 7, after round 6 was measured (bench/parity/phrasings_round6.jsonl): the critical
+# categories (foreign bodies in food, shocks from appliances, money moved without consent,
+# accounts used from abroad)
+ROUND_7 = [
+    ('en', 'critical', 'Opened the salad bag from your shop and there was a dead mouse inside, '
+                       'my kids already ate some'),
+    ('en', 'critical', 'The lift in your car park dropped two floors with us in it'),
+    ('es', 'critical', 'Mi hija ha tenido una reacción con las galletas que ponían sin gluten, '
+                       'es celíaca y ha estado fatal'),
+    ('es', 'critical', 'El cargador del móvil se ha puesto negro y olía a plástico quemado'),
+    ('fr', 'critical', 'Ma fille a trouvé une aiguille dans son sandwich acheté chez vous'),
+    ('fr', 'critical', "Depuis l'intervention de votre technicien, le compteur électrique fait "
+                       'des étincelles'),
+    ('de', 'critical', 'Mein Kind hat nach eurem Kinderbrei hohes Fieber und muss ständig brechen'),
+    ('de', 'critical', 'Unser Kühlschrank von euch gibt Stromschläge, wenn man die Tür anfasst'),
+    ('it', 'critical', 'Mio padre è rimasto senza ossigeno perché la consegna delle bombole non '
+                       'è arrivata'),
+    ('it', 'critical', 'Il forno che ci avete consegnato fa scintille appena si accende'),
+    ('pt', 'critical', 'O meu filho teve uma reação alérgica grave às bolachas que diziam não '
+                       'ter leite'),
+    ('pt', 'critical', 'Desde a visita do vosso técnico cheira a gás na cozinha'),
+    ('ro', 'critical', 'Fetița a avut o reacție alergică gravă după biscuiții voștri fără lapte'),
+    ('ro', 'critical', 'Frigiderul livrat de voi dă curent când atingi ușa'),
+    ('el', 'critical', 'Το παιδί μου έπαθε αλλεργικό σοκ από τα μπισκότα σας που έγραφαν χωρίς '
+                       'ξηρούς καρπούς'),
+    ('el', 'critical', 'Το ψυγείο που μας φέρατε χτυπάει ρεύμα όταν το ακουμπάς'),
+    ('ru', 'critical', 'У ребёнка сильная аллергия после вашего печенья без орехов, вызывали '
+                       'скорую'),
+    ('ru', 'critical', 'Холодильник, который вы привезли, бьёт током'),
+    ('en', 'critical', 'I got a text saying my number was moved to a new SIM and now my phone '
+                       'has no service'),
+    ('en', 'critical', 'Somebody is logged into my account from another country right now'),
+    ('es', 'critical', 'Han hecho una transferencia de 1.500 euros desde mi cuenta que yo no he '
+                       'autorizado'),
+    ('es', 'critical', 'Alguien está usando mi cuenta desde otro país'),
+    ('fr', 'critical', 'Un virement de 2 000 € est parti de mon compte sans mon accord'),
+    ('fr', 'critical', "Quelqu'un se connecte à mon compte depuis l'étranger"),
+    ('de', 'critical', 'Es wurden 800 € ohne meine Zustimmung von meinem Konto abgebucht'),
+    ('de', 'critical', 'Jemand ist gerade aus dem Ausland in meinem Konto eingeloggt'),
+    ('it', 'critical', 'Hanno fatto un bonifico di 1.000 euro dal mio conto senza il mio consenso'),
+    ('it', 'critical', 'Qualcuno sta usando il mio account da un altro paese'),
+    ('pt', 'critical', 'Fizeram uma transferência de 900 euros da minha conta sem a minha '
+                       'autorização'),
+    ('pt', 'critical', 'Alguém está a usar a minha conta a partir de outro país'),
+    ('ro', 'critical', 'S-a făcut un transfer de 3000 de lei din contul meu fără acordul meu'),
+    ('ro', 'critical', 'Cineva folosește contul meu din altă țară'),
+    ('el', 'critical', 'Έγινε μεταφορά 700 ευρώ από τον λογαριασμό μου χωρίς τη συγκατάθεσή μου'),
+    ('el', 'critical', 'Κάποιος χρησιμοποιεί τον λογαριασμό μου από άλλη χώρα'),
+    ('ru', 'critical', 'С моего счёта ушёл перевод на 50 000 рублей без моего согласия'),
+    ('ru', 'critical', 'Кто-то сидит в моём аккаунте из другой страны'),
+]
+CASES = ROUND_1 + ROUND_2 + ROUND_3 + ROUND_4 + ROUND_5 + ROUND_7
 
 
 @pytest.mark.parametrize(("lang", "urgency", "text"), CASES)
