@@ -98,7 +98,10 @@ def seed_sqlite(path: Path, n: int) -> None:
     from earful.db import make_engine
     from earful.migrate import upgrade
 
-    if path.exists():
+    if path.exists():  # built before a newer migration: bring it to the head once
+        engine = make_engine(f"sqlite:///{path}")
+        upgrade(engine)
+        engine.dispose()
         return
     partial = path.with_suffix(".partial")
     partial.unlink(missing_ok=True)
