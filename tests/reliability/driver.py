@@ -21,6 +21,7 @@ import json
 import os
 import signal
 import sys
+import time
 import traceback
 from datetime import datetime
 from typing import Any
@@ -54,6 +55,43 @@ def x_adapter(base_url: str) -> Any:
     return XAdapter(make_client(X_CREDENTIALS, base_url), own_handles=[BRAND], user_auth=True)
 
 
+def source_for(platform: str, base_url: str) -> SourceSettings:
+    """The polled source on each platform's fake (named SOURCE whatever the platform)."""
+    if platform == "x":
+        return x_source()
+    if platform == "reddit":
+        return SourceSettings(name=SOURCE, platform="reddit", account="brandbot",
+                              own_subreddits=["LumenMobile"], mentions=False)
+    if platform == "mastodon":
+        return SourceSettings(name=SOURCE, platform="mastodon", account="lumen",
+                              base_url=base_url, mentions=True)
+    return SourceSettings(name=SOURCE, platform="bluesky", account="lumen.bsky.social",
+                          base_url=base_url, mentions=True)
+
+
+def reader_for(platform: str, base_url: str) -> Any:
+    """The real client library of `platform`, pointed at its fake."""
+    if platform == "x":
+        return x_adapter(base_url)
+    if platform == "reddit":
+        from listener.platforms.reddit import RedditAdapter, make_reddit
+
+        reddit, limits = make_reddit({"client_id": "cid", "client_secret": "secret",
+                                      "username": "brandbot", "password": "pw"}, base_url,
+                                     "python:earful-tests:0.1 (by /u/brandbot)")
+        return RedditAdapter(reddit, limits=limits, own_handles=["brandbot"])
+    if platform == "mastodon":
+        from mastodon import Mastodon
+
+        from listener.platforms.mastodon import MastodonAdapter
+
+        return MastodonAdapter(Mastodon(access_token="masto-token", api_base_url=base_url))
+    from listener.platforms.bluesky import BlueskyAdapter, make_client
+
+    return BlueskyAdapter(make_client(base_url), identifier="lumen.bsky.social",
+                          password="app-password")
+
+
 def kill_at(target: str, when: str, call: int) -> None:
     """Replace `target` with a wrapper that SIGKILLs this process before/after its nth call."""
     module_name, _, path = target.partition(":")
@@ -83,13 +121,14 @@ _MODEL: Any = None
 
 def build_runtime(config: dict[str, Any]) -> Runtime:
     settings = load_settings(overrides={"app": {"instance_path": config["instance"]}})
-    settings.sources = [x_source()]
+    platform, base_url = config.get("platform", "x"), config["base_url"]
+    settings.sources = [source_for(platform, base_url)]
     settings.accounts = [x_account()]
     engine = make_engine(config["database"])
-    adapter = x_adapter(config["base_url"])
     return Runtime(settings=settings, engine=engine, sessions=session_factory(engine),
                    model=_model() if config["job"] == "poll" else None,
-                   readers={SOURCE: adapter}, publishers={"x": adapter})
+                   readers={SOURCE: reader_for(platform, base_url)},
+                   publishers={"x": x_adapter(base_url)})
 
 
 def _model() -> Any:
@@ -106,6 +145,7 @@ def run(path: str) -> dict[str, Any]:
     with open(path, encoding="utf-8") as handle:
         config = json.load(handle)
     set_clock(FrozenClock(datetime.fromisoformat(config["now"])))
+    time.sleep = lambda *_: None  # prawcore paces its requests; the tests never wait
     rt = build_runtime(config)
     runtime.install(rt)
     kill = config.get("kill")

@@ -16,8 +16,9 @@ import os
 import signal
 import subprocess
 import sys
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,9 +32,17 @@ from earful.vocab import OutboxStatus
 from earful.work.replies import queue_reply
 from listener.jobs import poll
 from responder.dispatch import dispatch
+from tests.integration.fakes import fake_bluesky, fake_mastodon, fake_reddit
 from tests.integration.fakes.fake_x import XState, create_app
 from tests.integration.fakes.serve import serve_wsgi
-from tests.reliability.driver import SOURCE, x_account, x_adapter, x_source
+from tests.reliability.driver import (
+    SOURCE,
+    reader_for,
+    source_for,
+    x_account,
+    x_adapter,
+    x_source,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -108,9 +117,10 @@ class Driver:
         return self.log.read_text(encoding="utf-8")[-3000:]
 
     def run(self, rt: Runtime, tmp_path: Path, job: str, base: str, now: FrozenClock,
-            kill: tuple[str, str, int]) -> None:
+            kill: tuple[str, str, int], platform: str = "x") -> None:
         """Run `job` in a child killed at `kill`; fail when it ended any other way."""
-        config = {"job": job, "database": rt.engine.url.render_as_string(hide_password=False),
+        config = {"job": job, "platform": platform,
+                  "database": rt.engine.url.render_as_string(hide_password=False),
                   "instance": str(tmp_path / "child-instance"), "base_url": base,
                   "now": now.now().isoformat(),
                   "kill": {"target": kill[0], "when": kill[1], "call": kill[2]}}
@@ -123,9 +133,10 @@ class Driver:
             f"the child was not killed at the chosen point ({ended}):\n{self.log_tail()}")
 
 
-def _mentions(rt: Runtime) -> list[str]:
+def _mentions(rt: Runtime, platform: str = "x") -> list[str]:
     with rt.sessions() as session:
-        return list(session.scalars(select(Mention.external_id).where(Mention.platform == "x")))
+        return list(session.scalars(select(Mention.external_id).where(
+            Mention.platform == platform)))
 
 
 def _source_row(rt: Runtime) -> Source | None:
@@ -142,7 +153,7 @@ def test_a_killed_poll_loses_nothing_and_stores_nothing_twice(
         driver: Driver, point: str) -> None:
     state, base = fake
     alice = state.add_user("alice", followers=40)
-    first = {state.add_tweet(f"lumen no signal in sector {i}", alice) for i in range(120)}
+    first = {state.add_tweet(f"lumen no signal in sector {i}", alice) for i in range(105)}
     target, when, call, committed = POLL_KILLS[point]
 
     driver.run(rt, tmp_path, "poll", base, clock, (target, when, call))
@@ -236,3 +247,62 @@ def test_a_killed_dispatch_posts_each_reply_exactly_once(
         unanswered = session.scalar(select(func.count()).select_from(Mention).where(
             Mention.first_response_at.is_(None)))
     assert unanswered == 0
+
+
+# The job's own points, on the platforms whose cursors work differently: Reddit (times and ids
+# seen in an overlap window), Mastodon (ids per stream, a first walk backwards), Bluesky (a
+# high-water mark and recently seen URIs). The database's part is the same as X's: SQLite only.
+OTHER_PLATFORMS = ["reddit", "mastodon", "bluesky"]
+JOB_POINTS = ["mid-batch: rows inserted, not committed", "just after the commit of rows and cursor"]
+
+
+@pytest.fixture
+def other(request: pytest.FixtureRequest, clock: FrozenClock,
+          monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, Callable[[str], str], str]]:
+    """(platform, a function posting a new mention there, the fake's base URL)."""
+    monkeypatch.setattr(time, "sleep", lambda *_: None)  # prawcore paces itself otherwise
+    platform = request.param
+    if platform == "reddit":
+        reddit = fake_reddit.RedditState()
+        with serve_wsgi(fake_reddit.create_app(reddit)) as base:
+            yield platform, lambda text: reddit.add_post("LumenMobile", text, author="ann"), base
+    elif platform == "mastodon":
+        masto = fake_mastodon.FakeMastodon()
+        ann = fake_mastodon.account("77", "ann@other.example")
+        with serve_wsgi(masto.app) as base:
+            yield platform, lambda text: str(masto.add_status(
+                text, author=ann, mention_brand=True)["id"]), base
+    else:
+        bsky = fake_bluesky.FakeBluesky()
+        ann = fake_bluesky.author("ann.bsky.social")
+        with serve_wsgi(bsky.app) as base:
+            yield platform, lambda text: str(bsky.add_post(
+                text, by=ann, mention_brand=True)["uri"]), base
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("other", OTHER_PLATFORMS, indirect=True)
+@pytest.mark.parametrize("point", JOB_POINTS)
+def test_a_killed_poll_on_every_platform_loses_nothing(
+        rt: Runtime, other: tuple[str, Callable[[str], str], str], clock: FrozenClock,
+        tmp_path: Path, driver: Driver, point: str) -> None:
+    platform, add, base = other
+    first = {add(f"lumen no signal in sector {i}") for i in range(105)}
+    target, when, call, committed = POLL_KILLS[point]
+
+    driver.run(rt, tmp_path, "poll", base, clock, (target, when, call), platform=platform)
+    assert sorted(_mentions(rt, platform)) == (sorted(first) if committed else [])
+
+    rt.settings.sources = [source_for(platform, base)]
+    rt.readers = {SOURCE: reader_for(platform, base)}
+    assert poll(SOURCE, force=True).status == "stored"
+    clock.advance(seconds=30)
+    later = {add(f"lumen still down {i}") for i in range(3)}
+    last = poll(SOURCE, force=True)
+    assert last.status == "stored" and last.result is not None and last.result.stored == 3
+
+    stored = _mentions(rt, platform)
+    assert len(stored) == len(set(stored)) and set(stored) == first | later
+    row = _source_row(rt)
+    assert row is not None and row.stored_total == len(first | later)
+    assert row.consecutive_failures == 0 and row.last_error is None
