@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 from mastodon import Mastodon
 from sqlalchemy import select
 
-from earful.clock import FrozenClock
+from earful.clock import FrozenClock, now
 from earful.models import Mention
 from earful.runtime import Runtime
 from earful.settings import SourceSettings
@@ -280,23 +280,17 @@ def _bluesky_rig(base: str, state: fake_bluesky.FakeBluesky,
     return Rig(source, adapter, good, spoil, template, lambda item: item["uri"])
 
 
-_clock: FrozenClock | None = None
-
-
-def time_now_dt() -> Any:
-    assert _clock is not None
-    return _clock.now()
+def time_now_dt() -> datetime:
+    return now()  # the test's frozen clock
 
 
 def time_now() -> float:
-    return float(time_now_dt().timestamp())
+    return now().timestamp()
 
 
 @pytest.fixture(params=["x", "reddit", "mastodon", "bluesky"])
 def rig(request: pytest.FixtureRequest, rt: Runtime, clock: FrozenClock,
         monkeypatch: pytest.MonkeyPatch) -> Iterator[Rig]:
-    global _clock
-    _clock = clock
     monkeypatch.setattr(time, "sleep", lambda *_: None)  # prawcore paces itself otherwise
     platform = request.param
     if platform == "x":
@@ -319,7 +313,6 @@ def rig(request: pytest.FixtureRequest, rt: Runtime, clock: FrozenClock,
                         lambda body, items: body.setdefault("notifications", []).extend(items))
         with serve_wsgi(bsky.app) as base:
             yield _install(rt, _bluesky_rig(base, bsky, put))
-    _clock = None
 
 
 def _install(rt: Runtime, rig: Rig) -> Rig:
