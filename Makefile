@@ -48,8 +48,9 @@ postgresql:
 test: $(TEST_READY) chromium postgresql
 	$(BIN)/python -m pytest
 
+# Everything but the browser tests and the PostgreSQL half of the database tests (SQLite only).
 test-fast: $(TEST_READY)
-	$(BIN)/python -m pytest -m "not browser"
+	$(BIN)/python -m pytest -m "not browser and not postgres"
 
 lint: $(TEST_READY)
 	$(BIN)/ruff check .

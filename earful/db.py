@@ -24,7 +24,11 @@ def make_engine(url: str, busy_timeout_ms: int = 5000, echo: bool = False) -> En
                                              "check_same_thread": False})
         _sqlite_pragmas(engine, busy_timeout_ms)
     else:
-        engine = create_engine(url, echo=echo, pool_pre_ping=True)
+        # Times are stored as naive UTC (earful.types.UTCDateTime). An aware datetime bound
+        # outside that type (a row-value cursor, a coalesce) arrives as timestamptz and is
+        # compared in the session's zone: the server's own unless the session says UTC.
+        engine = create_engine(url, echo=echo, pool_pre_ping=True,
+                               connect_args={"options": "-c timezone=UTC"})
     event.listen(engine, "before_cursor_execute", _no_nul_characters, retval=True)
     return engine
 

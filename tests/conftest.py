@@ -104,6 +104,9 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+PG_TIMEZONE = "Pacific/Chatham"  # UTC+12:45, +13:45 in its summer
+
+
 class PostgresDatabases:
     """One throwaway cluster per test session; databases made from a migrated template.
 
@@ -149,15 +152,22 @@ def postgres() -> Iterator[PostgresDatabases]:
     machine without PostgreSQL pass a suite that never ran there.
     """
     server = ThrowawayPostgres()
+    missing = ""
     try:
         server.start()
-    except PostgresMissing as missing:
-        server.stop()
-        pytest.fail(str(missing), pytrace=False)
+    except PostgresMissing as error:
+        missing = str(error)
     except BaseException:
         server.stop()
         raise
+    if missing:
+        server.stop()
+        pytest.fail(missing, pytrace=False)
     admin = create_engine(server.url("postgres"), isolation_level="AUTOCOMMIT", pool_size=1)
+    with admin.connect() as connection:
+        # Servers run in their host's zone. Far from UTC (and with a date line between), an aware
+        # datetime bound where a naive UTC one belongs shifts by hours, and a test notices.
+        connection.exec_driver_sql(f"ALTER ROLE postgres SET timezone TO '{PG_TIMEZONE}'")
     try:
         yield PostgresDatabases(server, admin)
     finally:

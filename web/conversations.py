@@ -44,7 +44,7 @@ def render_page(mention: Mention, draft: Draft | None = None, code: int = 200) -
     session, policy = get_db(), get_runtime().sla
     thread = load_thread(session, mention)
     users = session.scalars(select(User).where(User.active.is_(True))
-                            .order_by(User.display_name)).all()
+                            .order_by(User.display_name, User.id)).all()
     draft = draft or _draft_from_args(thread)
     context = composer_context(session, thread, draft)
     return render_template(

@@ -50,13 +50,14 @@ def index() -> Any:
 
 def _users() -> list[User]:
     return list(get_db().scalars(select(User).where(User.active.is_(True))
-                                 .order_by(User.display_name)).all())
+                                 .order_by(User.display_name, User.id)).all())
 
 
 def open_incidents() -> list[Incident]:
     """Incidents a mention can be linked to (newest first)."""
     return list(get_db().scalars(select(Incident).where(Incident.status != IncidentStatus.RESOLVED)
-                                 .order_by(Incident.started_at.desc()).limit(50)).all())
+                                 .order_by(Incident.started_at.desc(), Incident.id.desc())
+                                 .limit(50)).all())
 
 
 @bp.post("/inbox/bulk")

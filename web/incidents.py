@@ -133,7 +133,8 @@ def _form_page(form: Mapping[str, Any], errors: list[str], code: int = 200) -> A
 @role_required("agent")
 def index() -> Any:
     incidents = get_db().scalars(select(Incident).order_by(
-        Incident.resolved_at.is_not(None), Incident.started_at.desc()).limit(200)).all()
+        Incident.resolved_at.is_not(None), Incident.started_at.desc(), Incident.id.desc())
+        .limit(200)).all()
     return render_template("incidents/index.html", incidents=incidents)
 
 
@@ -179,7 +180,7 @@ def show(incident_id: int) -> Any:
         [u.id for u in updates])).order_by(OutboxReply.id)).all() if updates else []
     linked = session.scalars(select(Mention).where(
         Mention.incident_id == incident.id, Mention.status != Status.OWN)
-        .order_by(Mention.created_at.desc()).limit(LINKED_SHOWN)).all()
+        .order_by(Mention.created_at.desc(), Mention.id.desc()).limit(LINKED_SHOWN)).all()
     stats = rules.linked_stats(session, incident, settings)
     canned_names = sorted(set(session.scalars(select(CannedResponse.name))))
     chosen = text_arg(request.args.get("canned"), name="canned", maximum=120)

@@ -33,7 +33,7 @@ def others_on(session: Session, root_id: int, user_id: int) -> list[dict[str, st
     rows = session.execute(
         select(User.display_name, Presence.state).join(User, User.id == Presence.user_id)
         .where(Presence.mention_id == root_id, Presence.seen_at >= since,
-               Presence.user_id != user_id).order_by(User.display_name)).all()
+               Presence.user_id != user_id).order_by(User.display_name, User.id)).all()
     return [{"name": name, "state": state} for name, state in rows]
 
 

@@ -109,7 +109,7 @@ def author_card(session: Session, thread: Thread) -> AuthorCard | None:
         Mention.author_id == author.id)) or 0
     earlier = list(session.scalars(select(Mention).where(
         Mention.author_id == author.id, Mention.id.not_in(thread.ids))
-        .order_by(Mention.created_at.desc()).limit(5)).all())
+        .order_by(Mention.created_at.desc(), Mention.id.desc()).limit(5)).all())
     return AuthorCard(author, count, earlier)
 
 

@@ -99,7 +99,8 @@ def _scoped(query: Any, platform: str | None, source_id: int | None, sentiment: 
 def _texts(session: Session, start: datetime, end: datetime, **scope: Any) -> list[str]:
     query = _scoped(select(Mention.text).where(Mention.created_at >= start,
                                                Mention.created_at < end), **scope)
-    return list(session.scalars(query.order_by(Mention.created_at.desc()).limit(MAX_TEXTS)))
+    return list(session.scalars(query.order_by(Mention.created_at.desc(), Mention.id.desc())
+                                 .limit(MAX_TEXTS)))
 
 
 def _count_by(session: Session, column: Any, start: datetime, end: datetime, **scope: Any
@@ -131,7 +132,8 @@ def explain(session: Session, start: datetime, end: datetime, *, sentiment: str 
         "top_posts": top_posts(session, start, end, **scope),
         "incident": None, "proposed_incident": None}
     incident = session.scalar(select(Incident).where(
-        Incident.status != IncidentStatus.RESOLVED).order_by(Incident.started_at.desc()))
+        Incident.status != IncidentStatus.RESOLVED).order_by(Incident.started_at.desc(),
+                                                              Incident.id.desc()))
     if incident is not None:
         details["incident"] = {"id": incident.id, "title": incident.title}
     elif looks_like_outage(session, start, end, **scope):
