@@ -15,6 +15,7 @@ server's and the generator's CPU time are reported beside the latencies.
 from __future__ import annotations
 
 import argparse
+import http.client
 import os
 import random
 import re
@@ -210,17 +211,18 @@ class Server:
             self.process = subprocess.Popen(
                 [str(EARFUL), "serve", "--no-scheduler", "--host", "127.0.0.1", "--port",
                  str(self.port)], env=env, stdout=log, stderr=subprocess.STDOUT)
-        import http.client
-
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and self.process.poll() is None:
+            probe = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
             try:
-                probe = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
                 probe.request("GET", "/login")
                 if probe.getresponse().status == 200:
                     return
             except OSError:
-                time.sleep(0.2)
+                pass  # not listening yet
+            finally:
+                probe.close()
+            time.sleep(0.2)
         raise SystemExit(f"earful serve did not start; see {self.log}")
 
     def stop(self) -> None:
