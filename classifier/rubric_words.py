@@ -982,7 +982,8 @@ _CANCELLED = ("(?:cancel+ed|scrapped|axed|called off|suprimid|suprimieron|suprim
               "anularam|anulat|suspendat|ακυρωθηκ|ακυρωσ(?:αν|ε)\\b|ακυρωμεν|отменил|отменен)")
 # up to six words between, none of them a negation ("el vuelo no fue cancelado")
 _WORDS = "(?:(?!(?:no|not|nu|non|nao|ne|pas|nicht|kein\\w*|δεν|не)\\b)[\\w'-]+ ){0,6}"
-_MEDS = ("(?:medica|medicine|insulin|epipen|adrenalin|epinefrin|epinephrin|inhala|inalador|"
+_MEDS = ("(?:medica(?:tion|cion|cao|ment|mento|menti|tie|mente)|medicine|insulin|epipen|"
+         "adrenalin|epinefrin|epinephrin|inhala|inalador|"
          "inalatore|medikament|farmac|medicament|remedio|φαρμακ|ινσουλιν|"
          "лекарств|инсулин)")
 _UNDELIVERED = ("(?:nunca (?:entreg|lleg|cheg)|never (?:deliver|arriv|came)|jamais (?:livr|arriv)|"
@@ -995,10 +996,12 @@ _UNDELIVERED = ("(?:nunca (?:entreg|lleg|cheg)|never (?:deliver|arriv|came)|jama
 # "since this morning" and kin: a negation near one is a service that stopped ("no SMS
 # since this morning", "nu merg apelurile de azi-dimineata")
 _SINCE = ("(?:since (?:this morning|yesterday|last night|last \\w+|(?:mon|tues|wednes|thurs|fri|"
-          "satur|sun)day|\\d)|desde (?:esta manana|ayer|anoche|el (?:lunes|martes|miercoles|"
+          "satur|sun)day|\\d{1,2}(?!\\d))|desde (?:esta manana|ayer|anoche|el (?:lunes|martes|"
+          "miercoles|"
           "jueves|viernes|sabado|domingo)|hace)|depuis (?:ce matin|hier|cette nuit|lundi|mardi|"
-          "mercredi|jeudi|vendredi|samedi|dimanche|\\d)|seit (?:heute|gestern|montag|dienstag|"
-          "mittwoch|donnerstag|freitag|samstag|sonntag|\\d|letzte)|da (?:stamattina|ieri|"
+          "mercredi|jeudi|vendredi|samedi|dimanche|\\d{1,2}(?!\\d))|seit (?:heute|gestern|montag|"
+          "dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|\\d{1,2}(?!\\d)|letzte)|"
+          "da (?:stamattina|ieri|"
           "stanotte|lunedi|martedi|mercoledi|giovedi|venerdi|sabato|domenica)|desde (?:esta "
           "manha|ontem|segunda|terca|quarta|quinta|sexta|sabado|domingo)|de (?:azi-dimineata|"
           "ieri|aseara|luni|marti|miercuri|joi|vineri|sambata|duminica)|απο (?:το πρωι|χθεσ|"
@@ -1007,18 +1010,20 @@ _SINCE = ("(?:since (?:this morning|yesterday|last night|last \\w+|(?:mon|tues|w
           "воскресенья|ночи))")
 _NEG = ("(?:no|not|none|nothing|nu|nici|non|nao|ne|pas|plus|kein\\w*|nicht|nichts|niente|nada|"
         "rien|δεν|τιποτα|не|нет|ни)")
-_MONEY = ("(?:money|refund|credit|dinero|reembolso|devolucion|argent|rembourse|avoir|geld|"
+_MONEY = ("(?:money|refund|dinero|reembolso|devolucion|argent|rembourse|avoir|geld|"
           "erstattung|gutschrift|soldi|rimborso|dinheiro|bani|rambursar|χρηματα|λεφτα|επιστροφ|"
           "деньги|возврат)")
 
 GENERAL: dict[str, dict[str, tuple[str, ...]]] = {
     "safety": {
         "*": ("dead (?:mouse|rat|insect|cockroach|bug|fly|mice)",
-              "(?:insect|cockroach|maggot|worm|needle|nail|slug)s? in (?:my|the|our|his|her) ",
+              "(?:insect|cockroach|maggot|worm|needle|slug)s? in (?:my|our|his|her|"
+              "the (?:food|salad|"
+              "sandwich|meal|soup|bread|box|bag|pack))",
               "(?:raton|cucaracha|gusano|insecto|aguja|clavo)\\w* (?:muert\\w* )?(?:en|dentro)",
               "(?:souris|cafard|insecte|aiguille|clou)\\w* (?:mort\\w* )?(?:dans|en)",
               "tote\\w* (?:maus|kakerlake|insekt)",
-              "(?:kakerlake|wurm|made|nadel)\\w* (?:in|im)\\b",
+              "(?:kakerlake|wurm|nadel)\\w* (?:in|im)\\b",
               "(?:topo|scarafaggio|verme|insetto|ago|chiodo)\\w* (?:mort\\w* )?"
               "(?:nel|nella|dentro)",
               "(?:rato|barata|verme|inseto|agulha|prego)\\w* (?:mort\\w* )?(?:no|na|dentro)",
@@ -1050,7 +1055,14 @@ GENERAL: dict[str, dict[str, tuple[str, ...]]] = {
               "(?:broke|broken|cracked|chipped) (?:a |my |his |her )?tooth", "partido un diente",
               "casse une dent", "dente rott", "zahn abgebrochen", "partiu um dente",
               "rupt un dinte", "εσπασε (?:ενα )?δοντι", "сломал\\w* зуб",
-              "(?:oxygen|oxigeno|oxygene|sauerstoff|ossigeno|oxigenio|oxigen|οξυγον|кислород)",
+              "(?:concentrador|bombona|botella|concentrateur|bouteille|bombol\\w*|concentratore|"
+              "garrafa|concentrator|butelie|συσκευη|φιαλη)\\w* (?:de |di |d'|του )?(?:oxigeno|"
+              "oxygene|ossigeno|oxigenio|oxigen|οξυγονου)", "oxygen (?:concentrator|tank|machine|"
+              "bottle|cylinder|supply|mask)", "(?:on|needs?|home|his|her|my|mum's|dad's) oxygen",
+              "sauerstoff(?:gerat|flasche|konzentrator)",
+              "кислородн\\w* (?:концентратор|баллон)", "(?:without|sin|sans|ohne|senza|sem|fara|"
+              "χωρισ|без) (?:\\w+ )?(?:oxygen|oxigeno|oxygene|sauerstoff|ossigeno|oxigenio|oxigen|"
+              "οξυγονο|кислород)",
               "(?:smell|huele|olor|odeur|sent\\b|riecht|geruch|puzza|odore|cheiro|miroase|μυριζ|"
               "пахнет|запах)\\w* .{0,40}(?:gas|gaz|γκαζι|αεριο|газ)\\b",
               "(?:caught|catches) fire", "pris feu", "prend feu", "se (?:prendio|incendio)",
@@ -1064,17 +1076,21 @@ GENERAL: dict[str, dict[str, tuple[str, ...]]] = {
         "en": ("(?:chemical|plastic|acrid) smell", "hissing",
                "(?:was|were|has been|have been) sick (?:twice|again|all night|everywhere|"
                "\\w+ times|in the)",
+               "(?:ended up|been|went|gone|going|taken|took|take|drove|driven|brought|rushed|"
+               "night|hours|was|were|am|are|is|we're|i'm|he's|she's|now) "
                "(?:in|to|at) (?:the )?(?:a ?& ?e\\b|er\\b|emergency room|emergency department)",
                "(?:sour|rancid|rotten|off) (?:smell|taste)", "(?:smell|tast)\\w* (?:sour|rancid|"
                "rotten|off)\\b"),
-        "es": ("(?:en|a) urgencias", "(?:sabor|olor) (?:agrio|a podrido|rancio)", "fiebre"),
+        "es": ("(?:en|a) urgencias", "(?:sabor|olor) (?:agrio|a podrido|rancio)",
+               "(?:con|tiene|tienen|tenia) fiebre (?:alta|de \\d)"),
         "fr": ("aux urgences", "(?:lait|yaourt|creme|sauce|viande)\\w* (?:avait|a) tourne\\b",
                "(?:gout|odeur) (?:aigre|rance|de pourri)",
                "fievre"),
-        "de": ("notaufnahme", "bauchkrampf", "magenkrampf", "magen-darm", "fieber", "ranzig",
+        "de": ("notaufnahme", "bauchkrampf", "magenkrampf", "magen-darm", "fieber\\b", "ranzig",
                "schimmel", "(?:milch|essen|fleisch|hahnchen|joghurt|salat)\\w* (?:war |ist )?"
                "(?:verdorben|schlecht geworden)"),
-        "it": ("pronto soccorso", "febbre", "(?:andat|scadut)\\w* a male", "rancid", "ammuffit"),
+        "it": ("pronto soccorso", "febbre", "(?:andat|scadut)\\w* a male", "rancid[oaie]\\b",
+               "ammuffit"),
         "pt": ("(?:nas|as|para as|para a|na) urgencias?", "febre\\b", "rancos?\\b",
                "(?:leite|comida|carne|frango|sopa|iogurte)\\w*.{0,15}estragad"),
         "ro": ("la urgent", "febra", "varsatur", "dureri de burta",
@@ -1250,11 +1266,14 @@ GENERAL: dict[str, dict[str, tuple[str, ...]]] = {
         "ru": ("не ловит", "нет сети", "лампочк\\w* .{0,25}красн"),
     },
     "money_lost": {
-        "*": (f"(?:still|ακομα|ancora|toujours|immer noch|inca|еще|до сих пор|todavia|ainda) "
-              f".{{0,40}}{_MONEY}", f"{_MONEY}\\w*.{{0,60}}(?:still|ακομα|ancora|toujours|"
-              f"immer noch|inca|еще|до сих пор|todavia|ainda)",
-              f"(?:waiting|espero|esperando|attends|warte|aspetto|astept|περιμενω|жду)\\w* "
+        "*": (f"(?:ακομα|ancora|toujours|immer noch|inca|еще|до сих пор|todavia|ainda) "
+              f".{{0,40}}{_MONEY}", f"still (?:no|not|haven'?t|hasn'?t) .{{0,30}}{_MONEY}",
+              f"{_MONEY}\\w*.{{0,60}}(?:still|ακομα|ancora|toujours|immer noch|inca|еще|"
+              f"до сих пор|todavia|ainda)",
+              f"(?:espero|esperando|attends|warte|aspetto|astept|περιμενω|жду)\\w* "
               f".{{0,40}}{_MONEY}",
+              "(?:i'?m|i am|we'?re|we are|i'?ve been|still) waiting (?:for|on) "
+              "(?:my|our) (?:\\w+ )?(?:money|refund)",
               "(?:charged|debited|billed|took|списали|debite|preleve|abgebucht|addebitat|cobrad|"
               "cobraram|taxat|χρεωσ)\\w*.{0,60}(?:i|que j'?|que|ich|che|pe care|που|которую|"
               "который|которые) .{0,20}(?:cancel+ed|resilie|gekundigt|disdett|cancelad|cancelei|"
