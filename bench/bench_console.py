@@ -9,6 +9,7 @@ network). Median and p90 per page go to docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sqlite3
 import statistics
@@ -139,7 +140,8 @@ def main() -> None:
     write_section("Console pages (web)", f"""
 Command: `.venv/bin/python bench/bench_console.py --mentions {args.mentions} \\
 --requests {args.requests}` ({machine()}; SQLite in WAL mode with {args.mentions:,} mentions from
-20,000 authors; requests through the Flask app in-process, signed in, templates rendered).
+20,000 authors; requests through the Flask app in-process, signed in, templates rendered; load
+average {os.getloadavg()[0]:.2f} at the end).
 
 | page | median ms | p90 ms | target median ms |
 | --- | ---: | ---: | ---: |
