@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from earful.settings import Settings
@@ -27,8 +28,10 @@ def make_engine(url: str, busy_timeout_ms: int = 5000, echo: bool = False) -> En
         # Times are stored as naive UTC (earful.types.UTCDateTime). An aware datetime bound
         # outside that type (a row-value cursor, a coalesce) arrives as timestamptz and is
         # compared in the session's zone: the server's own unless the session says UTC.
+        given = make_url(url).query.get("options", "")  # an operator's own, kept
+        options = " ".join([*([given] if isinstance(given, str) else given), "-c timezone=UTC"])
         engine = create_engine(url, echo=echo, pool_pre_ping=True,
-                               connect_args={"options": "-c timezone=UTC"})
+                               connect_args={"options": options.strip()})
     event.listen(engine, "before_cursor_execute", _no_nul_characters, retval=True)
     return engine
 
