@@ -18,6 +18,7 @@ import click
 
 from earful.vocab import SENTIMENTS, URGENCIES
 from earful.work.labels import CORRECTABLE
+from web.params import MAX_ID
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 MODEL_CARD = REPO_ROOT / "docs" / "model-card.md"
@@ -385,7 +386,7 @@ def evaluate_cmd(data: Path | None, corrections: bool, card: Path | None, accura
 
 
 @click.command("label")
-@click.argument("mention_id", type=int)
+@click.argument("mention_id", type=click.IntRange(1, MAX_ID))
 @click.option("--sentiment", type=click.Choice(SENTIMENTS))
 @click.option("--complaint", type=click.Choice(CORRECTABLE["complaint"]))
 @click.option("--urgency", type=click.Choice(URGENCIES))

@@ -14,6 +14,7 @@ from flask.cli import AppGroup, with_appcontext
 from earful.vocab import OutboxStatus
 from web.context import session_scope
 from web.db import get_runtime
+from web.params import MAX_ID
 
 
 @click.group("outbox", cls=AppGroup, invoke_without_command=True)
@@ -63,14 +64,14 @@ def _change(outbox_id: int, action: str) -> None:
 
 
 @outbox_group.command("retry")
-@click.argument("outbox_id", type=click.IntRange(1, 2**62))
+@click.argument("outbox_id", type=click.IntRange(1, MAX_ID))
 def outbox_retry(outbox_id: int) -> None:
     """Queue a failed reply again (the platform is asked first if it may have gone out)."""
     _change(outbox_id, "retry")
 
 
 @outbox_group.command("cancel")
-@click.argument("outbox_id", type=click.IntRange(1, 2**62))
+@click.argument("outbox_id", type=click.IntRange(1, MAX_ID))
 def outbox_cancel(outbox_id: int) -> None:
     """Withdraw a reply that has not gone out."""
     _change(outbox_id, "cancel")

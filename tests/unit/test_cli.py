@@ -199,6 +199,7 @@ def test_label_from_the_cli_is_the_consoles_correction(earful: Run, database_url
     result = earful("label", str(mention_id), "--complaint", "false", "--urgency", "low")
     assert result.exit_code == 0, result.output
     assert earful("label", str(mention_id), "--complaint", "no").exit_code != 0
+    assert earful("label", str(2**31), "--complaint", "false").exit_code == 2  # beyond any id
     with _instance_session(database_url) as session:
         correction = session.scalars(select(LabelCorrection).where(
             LabelCorrection.field == "complaint")).one()
@@ -239,6 +240,7 @@ def test_outbox_commands(earful: Run, tmp_path: Path, database_url: str) -> None
     cancel = earful("outbox", "cancel", str(row_id))
     assert cancel.exit_code != 0 and "cannot be cancelled" in cancel.output
     assert "no outbox row #999" in earful("outbox", "cancel", "999").output
+    assert earful("outbox", "cancel", str(2**31)).exit_code == 2  # beyond any id: a usage error
     with _instance_session(database_url) as session:
         assert session.get(OutboxReply, row_id).status == "sent"  # type: ignore[union-attr]
     assert "due time(s) changed" in earful("sla", "recompute").output
