@@ -1016,7 +1016,15 @@ _MONEY = ("(?:money|refund|dinero|reembolso|devolucion|argent|rembourse|avoir|ge
 
 GENERAL: dict[str, dict[str, tuple[str, ...]]] = {
     "safety": {
-        "*": ("dead (?:mouse|rat|insect|cockroach|bug|fly|mice)",
+        "*": ("(?:smell|olor|odeur|geruch|riecht|odore|puzza|cheiro|miros|μυρωδι|пахнет|запах)\\w*"
+              ".{0,60}(?:headache|dolor de cabeza|duele (?:mucho )?la cabeza|mal (?:de|a la) tete|"
+              "kopfschmerz|mal di testa|dor de cabeca|dureri de cap|ma doare capul|πονοκεφαλ|"
+              "головн\\w* бол|болит голова)",
+              "(?:struggling|hard|trouble|difficult\\w*) (?:to )?breath", "le cuesta respirar",
+              "respira con dificultad", "du mal a respirer", "atmet schwer", "atemnot",
+              "fa fatica a respirare", "respira a fatica", "dificuldade (?:em|a) respirar",
+              "respira greu", "δυσκολευεται να αναπνευσ", "тяжело дыш", "трудно дыш",
+              "dead (?:mouse|rat|insect|cockroach|bug|fly|mice)",
               "(?:insect|cockroach|maggot|worm|needle|slug)s? in (?:my|our|his|her|"
               "the (?:food|salad|"
               "sandwich|meal|soup|bread|box|bag|pack))",
@@ -1104,7 +1112,18 @@ GENERAL: dict[str, dict[str, tuple[str, ...]]] = {
                "(?:испорчен|просрочен|тухл)"),
     },
     "fraud": {
-        "*": ("without my (?:consent|permission|authori[sz]ation|knowledge|agreement)",
+        "*": ("(?:carte|card|tarjeta|karte|carta|cartao|cardul|καρτα|карт)\\w* (?:\\w+ ){0,2}"
+              "(?:a ete |was |got |been |fue |ha sido |wurde |e stat[ao] |foi |a fost )?"
+              "(?:videe?|emptied|drained|vaciad|geleert|leergeraumt|svuotat|esvaziad|golit|αδειασ|опустош|обнулил)",
+              "(?:orders?|purchases?|payments?) i (?:never|didn'?t|did not) (?:place|made?|order)",
+              "(?:die|den|das) ich (?:nie|nicht) (?:aufgegeben|bestellt|gemacht|getatigt)",
+              "que (?:yo )?no (?:he hecho|hice|pedi)\\b", "que je n'ai (?:jamais|pas) "
+              "(?:passee?s?|faite?s?|commandee?s?)", "che non ho mai (?:fatto|ordinato)",
+              "que (?:eu )?nunca fiz", "pe care nu (?:le-am|l-am) (?:facut|plasat|comandat)",
+              "που δεν (?:εκανα|παρηγγειλα)", "котор\\w* я не (?:делал|оформлял|заказывал)",
+              "card i(?:'d| had)? (?:already )?cancel+ed", "tarjeta que (?:ya )?habia cancelado",
+              "cartao que (?:eu )?ja tinha cancelado", "carte que j'avais (?:deja )?annulee",
+              "without my (?:consent|permission|authori[sz]ation|knowledge|agreement)",
               "sin mi (?:consentimiento|autorizacion|permiso)", "sans mon (?:accord|autorisation|"
               "consentement)", "ohne meine (?:zustimmung|erlaubnis|genehmigung)",
               "senza il mio (?:consenso|permesso)", "sem a minha (?:autorizacao|permissao)",
@@ -1138,7 +1157,11 @@ GENERAL: dict[str, dict[str, tuple[str, ...]]] = {
                "(?:счет|карт|вклад)"),
     },
     "account_security": {
-        "*": ("(?:number|numero|nummer|numarul|αριθμο|номер)\\w* .{0,30}(?:new sim|another sim|"
+        "*": ("(?:notifica|notification|alert|aviso|avis|benachrichtigung|notificare|ειδοποιηση|"
+              "уведомлени)\\w* .{0,30}(?:accesso|access|login|sign-?in|connexion|anmeldung|acceso|"
+              "acesso|conectare|autentificare|συνδεση|вход)",
+              "хотя я (?:его |ее |их )?не (?:менял|меняла|запрашивал|запрашивала|просил)",
+              "(?:number|numero|nummer|numarul|αριθμο|номер)\\w* .{0,30}(?:new sim|another sim|"
               "nueva sim|otra sim|nouvelle (?:carte )?sim|neue sim|nuova sim|novo (?:cartao )?sim|"
               "alt sim|νεα sim|нов\\w* sim|другую sim)",
               "(?:account|cuenta|compte|konto|conta|contul|λογαριασμο|аккаунт)\\w*.{0,40}"
@@ -1177,7 +1200,11 @@ GENERAL: dict[str, dict[str, tuple[str, ...]]] = {
                "(?:поменяли|сменили|изменили) (?:мне )?(?:почту|пароль|телефон|номер)"),
     },
     "cancel_threat": {
-        "*": ("(?:vou|quero) cancelar (?:tudo|o contrato|a assinatura|o servico)",
+        "*": ("(?:paso|voy|cambio|passe|vais|gehe|wechsle|passo|vou|mut|trec|πηγαινω|ухожу|"
+              "перехожу)\\w* (?:\\w+ ){0,2}(?:competencia|concurrence|konkurrenz|concorrenza|"
+              "concorrencia|concurenta|ανταγωνισμο|конкурент)",
+              "vous ne me reverrez (?:plus|jamais)", "(?:et|alors) je (?:pars|m'en vais)\\b",
+              "(?:vou|quero) cancelar (?:tudo|o contrato|a assinatura|o servico)",
               "voy a cancelar (?:todo|el contrato)", "cancelo todo", "cancel(?:ling)? everything",
               "tout (?:resilier|annuler)", "(?:alles|den vertrag) kundigen", "(?:disdico|"
               "cancello) tutto", "(?:anulez|reziliez) tot", "ακυρωνω τα παντα",
@@ -1209,7 +1236,16 @@ GENERAL: dict[str, dict[str, tuple[str, ...]]] = {
                "компани)"),
     },
     "outage": {
-        "*": (f"{_NEG} (?:[\\w'-]+ ){{0,4}}{_SINCE}",
+        "*": ("(?:internet|netz|wlan|verbindung)\\w* (?:geht|fallt|bricht) (?:\\w+ ){0,3}(?:weg|"
+              "aus|ab)\\b", "(?:internetul|semnalul|reteaua|conexiunea) (?:pica|cade|se intrerupe)",
+              "(?:internet|linea|connessione|wifi) (?:salta|cade|va via)",
+              "(?:ιντερνετ|συνδεση|σημα) (?:πεφτει|κοβεται)",
+              "(?:интернет|связь) (?:пропадает|отваливается|падает)",
+              "(?:internet|la conexion|el wifi) se (?:cae|corta|va)\\b",
+              "(?:internet|la connexion|le wifi) (?:saute|coupe|se coupe|tombe)",
+              "(?:a internet|a net|a rede) (?:cai|vai abaixo|desliga)",
+              "(?:internet|wifi|connection|signal) (?:keeps )?(?:drops?|dropping|cuts? out|"
+              "goes? off)",f"{_NEG} (?:[\\w'-]+ ){{0,4}}{_SINCE}",
               f"{_SINCE}[\\w-]* (?:[\\w'-]+ ){{0,4}}{_NEG}\\b",
               "(?:n'ai|n'avons) plus (?:de |d'|la |l'|le )?(?:tele|internet|telephone|reseau|"
               "ligne|courant|electricite)", "(?:no longer have|don't have any) (?:internet|tv|"
@@ -1266,7 +1302,10 @@ GENERAL: dict[str, dict[str, tuple[str, ...]]] = {
         "ru": ("не ловит", "нет сети", "лампочк\\w* .{0,25}красн"),
     },
     "money_lost": {
-        "*": (f"(?:ακομα|ancora|toujours|immer noch|inca|еще|до сих пор|todavia|ainda) "
+        "*": ("but i only have one", "y solo tengo una?", "alors que je n'en ai qu'une?",
+              "ma ne ho solo una?", "e eu so tenho uma?", "dar am doar una?", "ενω εχω μονο μια",
+              "а у меня (?:одна|один|только одна)", "obwohl ich nur (?:eine|einen) habe",
+              f"(?:ακομα|ancora|toujours|immer noch|inca|еще|до сих пор|todavia|ainda) "
               f".{{0,40}}{_MONEY}", f"still (?:no|not|haven'?t|hasn'?t) .{{0,30}}{_MONEY}",
               f"{_MONEY}\\w*.{{0,60}}(?:still|ακομα|ancora|toujours|immer noch|inca|еще|"
               f"до сих пор|todavia|ainda)",
