@@ -41,7 +41,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from earful.clock import now
 from earful.models import ROLES, User
 from earful.work.audit import audit
-from web.db import get_db
+from web.db import get_db, get_runtime
 from web.params import ascii_int
 from web.throttle import AddressThrottle
 from web.users import verify_password
@@ -90,8 +90,16 @@ def load_user(user_id: str) -> StaffUser | None:
     user_number, version_number = ascii_int(ident), ascii_int(version)
     if user_number is None or version_number is None:
         return None  # a cookie from before session versions, or a forged one
-    row = get_db().get(User, user_number)
-    if row is None or not row.active or row.session_version != version_number:
+    if request.method in ("GET", "HEAD"):
+        return _current(get_db().get(User, user_number), version_number)
+    # A change's own session takes SQLite's write lock when first used (web.db); reading the
+    # user apart lets a view read before it and hold the lock only while it writes.
+    with get_runtime().sessions() as reading:
+        return _current(reading.get(User, user_number), version_number)
+
+
+def _current(row: User | None, version: int) -> StaffUser | None:
+    if row is None or not row.active or row.session_version != version:
         return None
     return StaffUser(row)
 

@@ -37,24 +37,24 @@ def others_on(session: Session, root_id: int, user_id: int) -> list[dict[str, st
     return [{"name": name, "state": state} for name, state in rows]
 
 
-def _thread(mention_id: int) -> Thread:
-    mention = get_db().get(Mention, mention_id)
+def _thread(session: Session, mention_id: int) -> Thread:
+    mention = session.get(Mention, mention_id)
     if mention is None:
         abort(404)
-    return load_thread(get_db(), mention)
+    return load_thread(session, mention)
 
 
-def _answer(thread: Thread) -> Any:
-    return jsonify(others=others_on(get_db(), thread.root_id, current_user.id),
-                   newest_mention_id=thread.newest_mention_id,
-                   newest_outbox_id=thread.newest_outbox_id)
+def _answer(root_id: int, newest_mention_id: int, newest_outbox_id: int) -> Any:
+    return jsonify(others=others_on(get_db(), root_id, current_user.id),
+                   newest_mention_id=newest_mention_id, newest_outbox_id=newest_outbox_id)
 
 
 @bp.get("/<id:mention_id>/presence")
 @role_required("agent")
 def who(mention_id: int) -> Any:
     """Others on the conversation and the newest message ids, as JSON."""
-    return _answer(_thread(mention_id))
+    thread = _thread(get_db(), mention_id)
+    return _answer(thread.root_id, thread.newest_mention_id, thread.newest_outbox_id)
 
 
 @bp.post("/<id:mention_id>/presence")
@@ -66,9 +66,14 @@ def ping(mention_id: int) -> Any:
         data = request.form
     state = choice(data.get("state"), STATES, name="state", default="viewing")
     seen = optional_int(data.get("seen_mention_id"), name="seen_mention_id")
-    thread = _thread(mention_id)
-    _upsert(get_db(), thread.root_id, state, seen)
-    return _answer(thread)
+    # The thread is read before the request's own session, whose first use on a POST takes
+    # SQLite's write lock (web.db): every ping and reply queues on that lock, so it is held for
+    # the upsert, not while the conversation loads.
+    with get_runtime().sessions() as reading:
+        thread = _thread(reading, mention_id)
+        ids = thread.root_id, thread.newest_mention_id, thread.newest_outbox_id
+    _upsert(get_db(), ids[0], state, seen)
+    return _answer(*ids)
 
 
 def _upsert(session: Session, root_id: int, state: str, seen: int | None) -> None:
