@@ -355,31 +355,31 @@ def with_engine(engine: str, mentions: int, workers: int | None, threads: int | 
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     pg = None
-    db_pid = None
-    if engine == "sqlite":
-        template = OUT / f"http-sqlite-{mentions}.db"
-        seed_sqlite(template, mentions)
-        shutil.copy(template, folder / "earful.db")
-        url = f"sqlite:///{folder / 'earful.db'}"
-    else:
-        from tests.pg_server import ThrowawayPostgres
-
-        pg = ThrowawayPostgres()
-        pg.start()
-        _create_database(pg.server_url, "earful_bench")
-        url = pg.url("earful_bench")
-        seed_postgresql(url, mentions)
-        db_pid = int((pg.folder / "data" / "postmaster.pid").read_text().split()[0])
-    started = time.monotonic()
-    names = add_users(url, users)
-    print(f"  {users} users in {time.monotonic() - started:.1f} s", file=sys.stderr)
-    server = Server(write_settings(folder, url, workers, threads))
+    server = None
     try:
+        if engine == "sqlite":
+            template = OUT / f"http-sqlite-{mentions}.db"
+            seed_sqlite(template, mentions)
+            shutil.copy(template, folder / "earful.db")
+            url, db_pid = f"sqlite:///{folder / 'earful.db'}", None
+        else:
+            from tests.pg_server import ThrowawayPostgres
+
+            pg = ThrowawayPostgres()
+            pg.start()  # stopped below whatever fails after this
+            _create_database(pg.server_url, "earful_bench")
+            url = pg.url("earful_bench")
+            seed_postgresql(url, mentions)
+            db_pid = int((pg.folder / "data" / "postmaster.pid").read_text().split()[0])
+        started = time.monotonic()
+        names = add_users(url, users)
+        print(f"  {users} users in {time.monotonic() - started:.1f} s", file=sys.stderr)
+        server = Server(write_settings(folder, url, workers, threads))
         server.start()
-        assert server.process is not None
         return run(server, names, db_pid)
     finally:
-        server.stop()
+        if server is not None:
+            server.stop()
         if pg is not None:
             pg.stop()
 
