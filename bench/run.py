@@ -14,7 +14,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 # bench_http.py's load test: 100,000 mentions, 50 agents for 60 s on each engine (about 5 min).
 SCRIPTS = ["bench_ingest.py", "bench_classifier.py", "bench_console.py", "bench_alerts.py",
-           "bench_http.py"]
+           "bench_http.py", "bench_dispatch.py"]
 
 
 def main() -> int:
