@@ -168,6 +168,11 @@ class AdvisoryLock:
         self._connection = self._engine = None
         with contextlib.suppress(Exception):
             if connection is not None:
+                # Unlock before closing: the server ends a closed session's backend a moment
+                # later, and until then the lock would still look held to a standby.
+                connection.execute(text("SELECT pg_advisory_unlock_all()"))
+        with contextlib.suppress(Exception):
+            if connection is not None:
                 connection.close()
         if engine is not None:
             engine.dispose()

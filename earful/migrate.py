@@ -26,6 +26,25 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
 
+def schema_behind(engine: Engine) -> str | None:
+    """Why the database is not at the newest migration, or None when it is.
+
+    The worker and the server check this at start-up: a job on an unmigrated database would
+    otherwise die later with "no such table" instead of one line saying what to run.
+    """
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    if current == head:
+        return None
+    if current is None:
+        return "the database has no tables yet"
+    return f"the database is at migration {current}, the code needs {head}"
+
+
 def revision(engine: Engine, message: str) -> None:
     """Autogenerate a new migration from the models (developers only)."""
     config = alembic_config(engine)

@@ -14,6 +14,7 @@ from flask.cli import FlaskGroup, routes_command, shell_command
 from sqlalchemy import func, select
 
 from earful import runtime
+from earful.migrate import schema_behind
 from earful.models import ROLES, Mention, Source, User
 from earful.settings import SettingsError, check_credentials
 from web.context import ensure_model, session_scope
@@ -241,6 +242,9 @@ def _check_startup(settings: Any) -> None:
         check_credentials(settings)
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from exc
+    behind = schema_behind(rt().engine)
+    if behind:
+        raise click.ClickException(f"{behind}: run `earful db upgrade` first")
     if settings.demo_active:
         click.echo("No [[sources]] configured: running the DEMO source (a scripted scenario for "
                    "the fictional brand Lumen Mobile). Configure [[sources]] in settings.toml "

@@ -104,8 +104,10 @@ def worker_command() -> None:
 def dispatch_command() -> None:
     """Run an outbox dispatcher on its own; any number share the outbox (PostgreSQL)."""
     from responder.dispatch import dispatch
+    from web.cli import _check_startup
 
     rt = get_runtime()
+    _check_startup(rt.settings)
     interval = rt.settings.responder.dispatch_interval_seconds
     busy, stopping = False, False
 

@@ -113,3 +113,13 @@ def test_serve_and_worker_stop_with_one_line_naming_the_key(
     assert "Traceback" not in ended.stderr + ended.stdout
     lines = ended.stderr.strip().splitlines()
     assert len(lines) == 1 and expected in lines[0], ended.stderr
+
+
+@pytest.mark.parametrize("command", ["serve", "worker", "dispatch"])
+def test_an_unmigrated_database_stops_start_up_with_what_to_run(
+        tmp_path: Path, command: str) -> None:
+    """A worker on a database nobody migrated would die in its first job ("no such table")."""
+    ended = _start(command, tmp_path, "")
+    assert ended.returncode != 0
+    assert "Traceback" not in ended.stderr + ended.stdout
+    assert "the database has no tables yet: run `earful db upgrade` first" in ended.stderr
