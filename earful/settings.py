@@ -51,8 +51,8 @@ class ServerSettings:
     host: str = "127.0.0.1"
     port: int = 5000
     scheduler: bool = True
-    workers: int = 2
-    threads: int = 8
+    workers: int = 4
+    threads: int = 4
     keepalive_seconds: int = 15
     timeout_seconds: int = 60
     static_max_age_seconds: int = 3600

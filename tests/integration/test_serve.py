@@ -97,7 +97,7 @@ def test_serve_runs_the_demo_stops_on_ctrl_c_and_restarts_without_duplicates(
         output = _stop(server, tmp_path)
     assert server.returncode == 0, output
     assert "DEMO source" in output
-    assert "2 worker process(es)" in output and "the scheduler in its own process" in output
+    assert "4 worker process(es)" in output and "the scheduler in its own process" in output
     assert "stopped" in output
     stored = _count(tmp_path)
     assert stored > 14 * 20  # the back-filled history plus live beats
