@@ -31,7 +31,8 @@ def make_engine(url: str, busy_timeout_ms: int = 5000, echo: bool = False) -> En
         given = make_url(url).query.get("options", "")  # an operator's own, kept
         options = " ".join([*([given] if isinstance(given, str) else given), "-c timezone=UTC"])
         engine = create_engine(url, echo=echo, pool_pre_ping=True,
-                               connect_args={"options": options.strip()})
+                               connect_args={"options": options.strip()},
+                               execution_options={"busy_timeout_ms": busy_timeout_ms})
     event.listen(engine, "before_cursor_execute", _no_nul_characters, retval=True)
     return engine
 
@@ -89,15 +90,31 @@ def writing(factory: sessionmaker[Session]) -> Iterator[Session]:
         yield session
 
 
-def take_write_lock(session: Session) -> None:
-    """On SQLite, start the transaction with the write lock (BEGIN IMMEDIATE).
+# One writer at a time on PostgreSQL too: the key of a transaction-scoped advisory lock ("EARW";
+# the scheduler's lock in earful/leadership.py is another key).
+WRITE_LOCK_KEY = 0x45415257
 
-    The sqlite3 module otherwise begins lazily at the first INSERT/UPDATE; a transaction that
-    read, then writes after another writer committed, would fail at once with SQLITE_BUSY
-    instead of waiting out the busy timeout. Readers need nothing: in WAL mode they never block.
+
+def take_write_lock(session: Session) -> None:
+    """Make this transaction the only writer until it ends, on either engine.
+
+    The rules of the work read, then write (a status move checks the current status, a follow-up
+    reads when the last one went, a sign-in failure counts the earlier ones), and they are
+    written for one writer at a time. SQLite gives that with BEGIN IMMEDIATE; the sqlite3 module
+    otherwise begins lazily at the first INSERT/UPDATE, and a transaction that read, then writes
+    after another writer committed, would fail at once with SQLITE_BUSY instead of waiting out
+    the busy timeout. PostgreSQL gets the same order from a transaction-scoped advisory lock,
+    waited for at most the same timeout (then an OperationalError, like SQLite's "database is
+    locked"). Readers need nothing on either: they never block.
     """
     connection = session.connection()
-    if connection.dialect.name != "sqlite":
+    dialect = connection.dialect.name
+    if dialect == "postgresql":
+        timeout_ms = int(connection.get_execution_options().get("busy_timeout_ms", 5000))
+        connection.exec_driver_sql(f"SET LOCAL lock_timeout = {timeout_ms}")
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+        return
+    if dialect != "sqlite":
         return
     if not connection.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
         connection.exec_driver_sql("BEGIN IMMEDIATE")

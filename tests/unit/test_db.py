@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import insert, select, text, tuple_
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from earful.db import make_engine, session_factory, writing
 from earful.models import Mention, Tag
 from earful.runtime import Runtime
 
@@ -38,3 +41,23 @@ def test_aware_times_outside_the_column_type_compare_in_utc(rt: Runtime, session
         found = session.scalars(select(Mention.id).where(
             tuple_(Mention.created_at, Mention.id) > tuple_(moment, mention.id))).all()
         assert len(found) == expected, moment
+
+
+def test_one_writer_at_a_time_on_either_engine(database_url: str) -> None:
+    """A write transaction waits for the one in progress (at most the busy timeout, then a
+    clear error), on PostgreSQL as on SQLite: the rules read, then write, as the only writer."""
+    first_engine = make_engine(database_url)
+    impatient = make_engine(database_url, busy_timeout_ms=200)
+    try:
+        with writing(session_factory(first_engine)) as holder:
+            holder.add(Tag(name="first"))
+            holder.flush()
+            with pytest.raises(OperationalError), writing(session_factory(impatient)) as late:
+                late.add(Tag(name="second"))
+        with writing(session_factory(impatient)) as after:  # free once the first committed
+            after.add(Tag(name="second"))
+        with session_factory(first_engine)() as reader:
+            assert reader.scalars(select(Tag.name).order_by(Tag.id)).all() == ["first", "second"]
+    finally:
+        first_engine.dispose()
+        impatient.dispose()
