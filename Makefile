@@ -55,7 +55,7 @@ test-fast: $(TEST_READY)
 lint: $(TEST_READY)
 	$(BIN)/ruff check .
 
-bench: $(TEST_READY)
+bench: $(TEST_READY) postgresql
 	$(BIN)/python bench/run.py
 
 train: $(TEST_READY)
