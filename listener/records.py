@@ -25,6 +25,7 @@ FUTURE_SLACK = timedelta(days=1)  # platform clocks drift; beyond this a date is
 # Keep newlines and tabs; drop other C0/C1 controls, which can corrupt logs and terminals.
 _CONTROL = {c for c in range(0x20) if c not in (0x09, 0x0A)} | {0x7F} | set(range(0x80, 0xA0))
 _SURROGATE = re.compile("[\ud800-\udfff]")
+LANGUAGE_TAG_CHARS = 8  # mentions.lang
 _LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})?")
 _STRIP = dict.fromkeys(_CONTROL) | {0x202E: None, 0x202D: None}  # no bidi overrides either
 
@@ -144,7 +145,11 @@ def _language_tag(value: object) -> str | None:
     if not isinstance(value, str):
         return None
     tag = value.strip().lower().replace("_", "-")
-    return tag if _LANGUAGE_TAG.fullmatch(tag) else None
+    if not _LANGUAGE_TAG.fullmatch(tag):
+        return None
+    # The column holds 8 characters (PostgreSQL refuses more, and the whole batch with it):
+    # a longer valid tag ("en-basiceng") keeps its language, which is what the hint is for.
+    return tag if len(tag) <= LANGUAGE_TAG_CHARS else tag.split("-", 1)[0]
 
 
 def _plausible_time(value: datetime) -> datetime:

@@ -64,6 +64,19 @@ def test_labels_and_language_are_stored(rt: Runtime, session: Session) -> None:
     assert mention.classifier_version == rt.model.version
 
 
+def test_a_long_language_hint_keeps_its_language_and_the_batch(rt: Runtime,
+                                                              session: Session) -> None:
+    """A valid tag longer than the column (a Bluesky post tagged "en-basiceng") would make
+    PostgreSQL refuse the whole batch, and the source would stall on it at every poll."""
+    ingest(session, [record("my bill is wrong", external_id="long", lang="en-basiceng"),
+                     record("still no signal", external_id="next", lang="pt-br")],
+           model=rt.model)
+    session.commit()
+    stored = {row.external_id: row.lang
+              for row in session.execute(select(Mention.external_id, Mention.lang))}
+    assert stored == {"long": "en", "next": "pt-br"}
+
+
 def test_replies_link_to_parents_in_either_order(rt: Runtime, session: Session) -> None:
     child = record("reply", external_id="c", parent_external_id="p", conversation_id="p")
     parent = record("root", external_id="p", conversation_id="p")
