@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, current_app, g, request
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
+from werkzeug.exceptions import ServiceUnavailable
 
 from earful.db import take_write_lock
 from earful.runtime import Runtime
+from web.params import error_page
 
 
 def get_runtime() -> Runtime:
@@ -14,7 +19,8 @@ def get_runtime() -> Runtime:
 
 
 def get_db() -> Session:
-    """The request's session; a POST (a change) takes SQLite's write lock up front."""
+    """The request's session; a POST (a change) takes the write lock (one writer at a time, on
+    either engine) when its view first uses the session."""
     if "db" not in g:
         g.db = get_runtime().sessions()
         if request.method not in ("GET", "HEAD"):
@@ -28,5 +34,26 @@ def close_db(_error: BaseException | None = None) -> None:
         session.close()
 
 
+def is_busy(error: OperationalError) -> bool:
+    """The write lock was not free within the busy timeout: SQLite's "database is locked",
+    PostgreSQL's lock_timeout (SQLSTATE 55P03)."""
+    return (getattr(error.orig, "sqlstate", None) == "55P03"
+            or "database is locked" in str(error.orig))
+
+
+def _busy_page(error: OperationalError) -> Any:
+    """A change that waited out the busy timeout is a 503 the agent can retry, not a 500."""
+    if not is_busy(error):
+        raise error
+    session = g.get("db")
+    if session is not None:
+        session.rollback()  # the page's own reads (the health banner) need a live transaction
+    busy = ServiceUnavailable("The database is busy saving other changes; nothing was saved. "
+                              "Try again in a moment.")
+    response, code = error_page(busy)
+    return response, code, {"Retry-After": "2"}
+
+
 def init_app(app: Flask) -> None:
     app.teardown_appcontext(close_db)
+    app.register_error_handler(OperationalError, _busy_page)

@@ -151,13 +151,13 @@ def init_app(app: Flask) -> None:
     """Register the `id` converter (before any blueprint is registered) and the 400/404 pages."""
     app.url_map.converters["id"] = IdConverter
     for code in (400, 404):
-        app.register_error_handler(code, _error_page)
+        app.register_error_handler(code, error_page)
 
 
 PUBLIC_PREFIXES = ("/status", "/csat")
 
 
-def _error_page(error: HTTPException) -> Any:
+def error_page(error: HTTPException) -> Any:
     """A small page that says what was wrong with the request (HTML, never a JSON dump)."""
     message = error.description or ""
     if isinstance(error, NotFound) and message == NotFound.description:
