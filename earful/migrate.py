@@ -35,13 +35,18 @@ def schema_behind(engine: Engine) -> str | None:
     from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
 
-    head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+    scripts = ScriptDirectory.from_config(alembic_config(engine))
+    head = scripts.get_current_head()
     with engine.connect() as connection:
         current = MigrationContext.configure(connection).get_current_revision()
     if current == head:
         return None
     if current is None:
         return "the database has no tables yet"
+    known = {script.revision for script in scripts.walk_revisions()}
+    if current not in known:  # a newer release migrated it, then the code was rolled back
+        return (f"the database is at migration {current}, newer than this code knows "
+                f"(it stops at {head}); run the release that migrated it")
     return f"the database is at migration {current}, the code needs {head}"
 
 

@@ -5,12 +5,12 @@ The FTS5 table and its triggers (SQLite) come from migration 0002, the GIN index
 `simple` configuration (PostgreSQL) from 0008.
 Queries are words, never syntax: a stranger's `"` or `NEAR(` is matched as text, not obeyed.
 
-`newest_matches` resolves a query to row ids once, up to a cap: an `id IN (SELECT ... MATCH ...)`
+`newest_match_rows` resolves a query to rows once, up to a cap: an `id IN (SELECT ... MATCH ...)`
 inside each of the inbox's index-segment queries rebuilt the whole match list per segment on SQLite
 (495 ms median for a word in every one of 1,000,000 mentions, 145 ms for a word in one), and on
 PostgreSQL a rare word made each segment scan walk its whole index range, computing every row's
-tsvector (docs/benchmarks.md). The inbox then sorts those rows itself: 5,000 ids passed back as
-bound values cost more to expand than the query took.
+tsvector (docs/benchmarks.md). The inbox then sorts those rows itself: thousands of ids passed
+back as bound values cost more to expand than the query took.
 """
 
 from __future__ import annotations
@@ -57,15 +57,6 @@ def words(query: str) -> list[str]:
 def fts5_query(query: str) -> str:
     """Every word must appear, each as a prefix: `no sign` finds "no signal"."""
     return " ".join('"' + word.replace('"', '""') + '"*' for word in words(query))
-
-
-def newest_matches(session: Session, id_column: Any, query: str, cap: int = MATCH_CAP,
-                   where: Sequence[ColumnElement[bool]] = (),
-                   text_column: Any = None) -> list[int] | None:
-    """Ids of the newest `cap` + 1 rows matching `query` and `where`, newest first (or None:
-    see `newest_match_rows`)."""
-    rows = newest_match_rows(session, id_column, query, cap, where, text_column)
-    return None if rows is None else [row[0] for row in rows]
 
 
 def newest_match_rows(session: Session, id_column: Any, query: str, cap: int = MATCH_CAP,

@@ -92,7 +92,7 @@ def load_user(user_id: str) -> StaffUser | None:
         return None  # a cookie from before session versions, or a forged one
     if request.method in ("GET", "HEAD"):
         return _current(get_db().get(User, user_number), version_number)
-    # A change's own session takes SQLite's write lock when first used (web.db); reading the
+    # A change's own session takes the write lock when first used (web.db); reading the
     # user apart lets a view read before it and hold the lock only while it writes.
     with get_runtime().sessions() as reading:
         return _current(reading.get(User, user_number), version_number)

@@ -244,7 +244,8 @@ def _check_startup(settings: Any) -> None:
         raise click.ClickException(str(exc)) from exc
     behind = schema_behind(rt().engine)
     if behind:
-        raise click.ClickException(f"{behind}: run `earful db upgrade` first")
+        advice = "" if "newer than this code" in behind else ": run `earful db upgrade` first"
+        raise click.ClickException(behind + advice)
     if settings.demo_active:
         click.echo("No [[sources]] configured: running the DEMO source (a scripted scenario for "
                    "the fictional brand Lumen Mobile). Configure [[sources]] in settings.toml "

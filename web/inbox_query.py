@@ -260,7 +260,7 @@ def _load(session: Session, keys: list[SortKey]) -> list[Mention]:
 def _search_page(session: Session, found: list[Any], cursor: SortKey | None,
                  size: int) -> Page:
     """A search resolved to at most MATCH_CAP + 1 rows with their sort keys: put in the inbox
-    order here. The segment scans would check every one of up to 5,000 ids again, up to 40
+    order here. The segment scans would check every one of up to MATCH_CAP ids again, up to 40
     times with every status."""
     keys = sorted(((rank, 1 if due is None else 0, due, created, ident)
                    for ident, rank, due, created in found[:MATCH_CAP]), key=_comparable)

@@ -67,7 +67,7 @@ def ping(mention_id: int) -> Any:
     state = choice(data.get("state"), STATES, name="state", default="viewing")
     seen = optional_int(data.get("seen_mention_id"), name="seen_mention_id")
     # The thread is read before the request's own session, whose first use on a POST takes
-    # SQLite's write lock (web.db): every ping and reply queues on that lock, so it is held for
+    # the write lock (web.db): every ping and reply queues on that lock, so it is held for
     # the upsert, not while the conversation loads.
     with get_runtime().sessions() as reading:
         thread = _thread(reading, mention_id)

@@ -359,9 +359,10 @@ def status_record(status: Mapping[str, Any], own_id: str | None) -> MentionRecor
         raise ValueError("a boost, not a post")
     account = _get(status, "account") or {}
     author = None
-    if isinstance(account, dict) and _opaque_id(_get(account, "id")) is not None:
+    account_id = _opaque_id(_get(account, "id")) if isinstance(account, dict) else None
+    if account_id is not None:
         author = AuthorRecord(
-            external_id=str(account["id"]), handle=str(_get(account, "acct") or ""),
+            external_id=account_id, handle=str(_get(account, "acct") or ""),
             display_name=str(_get(account, "display_name") or ""),
             followers=_get(account, "followers_count"), verified=False)
     text = html_to_text(_get(status, "content"))

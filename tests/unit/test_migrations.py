@@ -7,10 +7,10 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, text
 
 from earful.db import make_engine
-from earful.migrate import alembic_config, upgrade
+from earful.migrate import alembic_config, schema_behind, upgrade
 from earful.models import Base
 
 
@@ -67,3 +67,18 @@ def test_every_migration_downgrades_and_upgrades_again(empty_database_url: str) 
     diff = _differences(engine)
     engine.dispose()
     assert diff == [], f"upgrading after a full downgrade differs from the models: {diff}"
+
+
+def test_start_up_says_what_to_do_about_the_schema(empty_database_url: str) -> None:
+    """The worker and the server refuse an unmigrated database, and one a newer release
+    migrated, in words (earful.migrate.schema_behind)."""
+    engine = make_engine(empty_database_url)
+    try:
+        assert schema_behind(engine) == "the database has no tables yet"
+        upgrade(engine)
+        assert schema_behind(engine) is None
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+        assert "newer than this code" in (schema_behind(engine) or "")
+    finally:
+        engine.dispose()
