@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from earful.clock import now
+from earful.settings import AlertDefaults
 from earful.types import JSONText, UTCDateTime
 from earful.vocab import (
     AlertKind,
@@ -304,12 +305,12 @@ class AlertRule(Base):
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     sentiment: Mapped[str] = mapped_column(String(8), default="negative")
     platform: Mapped[str | None] = mapped_column(String(16))
-    window_minutes: Mapped[int] = mapped_column(Integer, default=15)
-    baseline_days: Mapped[int] = mapped_column(Integer, default=14)
-    min_count: Mapped[int] = mapped_column(Integer, default=10)
-    factor: Mapped[float] = mapped_column(Float, default=3.0)
+    window_minutes: Mapped[int] = mapped_column(Integer, default=AlertDefaults.window_minutes)
+    baseline_days: Mapped[int] = mapped_column(Integer, default=AlertDefaults.baseline_days)
+    min_count: Mapped[int] = mapped_column(Integer, default=AlertDefaults.min_count)
+    factor: Mapped[float] = mapped_column(Float, default=AlertDefaults.factor)
     recipients: Mapped[str] = mapped_column(Text, default="")  # comma-separated addresses
-    cooldown_minutes: Mapped[int] = mapped_column(Integer, default=60)
+    cooldown_minutes: Mapped[int] = mapped_column(Integer, default=AlertDefaults.cooldown_minutes)
     # The detector's state per scope ("overall" and each source): {scope: {"state", "since",
     # "last_fired_at"}}; `state` is the overall one, shown in the console.
     state: Mapped[str] = mapped_column(String(10), default=AlertState.CLEAR.value)

@@ -97,6 +97,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from scipy.stats import binom, nbinom
 
+from earful.settings import AlertDefaults
 from earful.vocab import AlertKind, AlertState
 
 if TYPE_CHECKING:
@@ -133,12 +134,13 @@ class RuleConfig:
     """A rule's detection settings (from an AlertRule row, settings [alerts] or the CLI)."""
 
     name: str
-    window_minutes: int = 15
-    baseline_days: int = 14
-    min_count: int = 10
-    factor: float = 3.0
-    cooldown_minutes: int = 60
-    bucket_minutes: int = 5
+    # The defaults are settings.toml's [alerts] defaults: one place to change them.
+    window_minutes: int = AlertDefaults.window_minutes
+    baseline_days: int = AlertDefaults.baseline_days
+    min_count: int = AlertDefaults.min_count
+    factor: float = AlertDefaults.factor
+    cooldown_minutes: int = AlertDefaults.cooldown_minutes
+    bucket_minutes: int = AlertDefaults.bucket_minutes
 
     @classmethod
     def from_rule(cls, rule: AlertRule, bucket_minutes: int) -> RuleConfig:
