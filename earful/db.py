@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from earful.settings import Settings
@@ -118,3 +119,10 @@ def take_write_lock(session: Session) -> None:
         return
     if not connection.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def write_lock_busy(error: DBAPIError) -> bool:
+    """The write lock was not free within the busy timeout: SQLite's "database is locked",
+    PostgreSQL's lock_timeout (SQLSTATE 55P03) from `take_write_lock`."""
+    return (getattr(error.orig, "sqlstate", None) == "55P03"
+            or "database is locked" in str(error.orig))

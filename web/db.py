@@ -9,7 +9,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import ServiceUnavailable
 
-from earful.db import take_write_lock
+from earful.db import take_write_lock, write_lock_busy
 from earful.runtime import Runtime
 from web.params import error_page
 
@@ -34,16 +34,9 @@ def close_db(_error: BaseException | None = None) -> None:
         session.close()
 
 
-def is_busy(error: OperationalError) -> bool:
-    """The write lock was not free within the busy timeout: SQLite's "database is locked",
-    PostgreSQL's lock_timeout (SQLSTATE 55P03)."""
-    return (getattr(error.orig, "sqlstate", None) == "55P03"
-            or "database is locked" in str(error.orig))
-
-
 def _busy_page(error: OperationalError) -> Any:
     """A change that waited out the busy timeout is a 503 the agent can retry, not a 500."""
-    if not is_busy(error):
+    if not write_lock_busy(error):
         raise error
     session = g.get("db")
     if session is not None:
